@@ -1,0 +1,1 @@
+"""Who may see and do what: roles, the visibility policy, open review, redaction, watermarks."""

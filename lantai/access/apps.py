@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccessConfig(AppConfig):
+    name = "lantai.access"
+    verbose_name = "权限"
+
+    def ready(self) -> None:
+        from lantai.access import roles
+
+        post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="lantai_sync_roles")
+        roles.connect_exclusivity_guard()

@@ -1,0 +1,51 @@
+"""The visibility policy: the ONE definition of which items a user may see (DESIGN §8).
+
+- The public (anonymous or registered): ``open`` items of fonds whose catalogue is public.
+- 档案员 and 开放审核员: every item of the fonds they are assigned to (any open status —
+  arranging and reviewing both need the closed ones), plus what the public sees.
+- The three admin roles see no more record content than the public: 三员分立 keeps system,
+  security and audit administration apart from the records themselves.
+- A superuser (development only; production has none) sees everything.
+
+New records are ``unreviewed``, which only assigned staff see: the system fails closed.
+``controlled`` items are released per approved utilisation request (a later feature), never here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from lantai.access.roles import role_codes
+
+FONDS_SCOPED_ROLES = frozenset({"archivist", "reviewer"})
+
+
+def public_condition(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}open_status": "open", f"{prefix}fonds__is_public": True})
+
+
+def item_condition(user: Any, prefix: str = "") -> Q | None:
+    """A filter for items visible to ``user``; None means everything."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return None
+    condition = public_condition(prefix)
+    if getattr(user, "is_active", False) and role_codes(user) & FONDS_SCOPED_ROLES:
+        condition |= Q(**{f"{prefix}fonds__staff": user})
+    return condition
+
+
+def visible_items(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    from lantai.archive.models import Item
+
+    queryset = Item.objects.all() if queryset is None else queryset
+    condition = item_condition(user)
+    if condition is None:
+        return queryset
+    # The fonds__staff join can repeat rows; filter by id to keep the queryset duplicate-free.
+    return queryset.filter(pk__in=Item.objects.filter(condition).values("pk"))
+
+
+def can_see_item(user: Any, item: Any) -> bool:
+    return visible_items(user).filter(pk=item.pk).exists()

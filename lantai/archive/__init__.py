@@ -1,0 +1,1 @@
+"""The archival model: fonds, series, volumes, items, components and transfer batches."""

@@ -1,0 +1,118 @@
+"""Fonds (全宗), the series tree inside a fonds (类别), and 档号 counters."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import models
+
+from lantai.archive import refcode
+
+
+class Fonds(models.Model):
+    code = models.CharField("全宗号", max_length=16, unique=True)
+    name = models.CharField("全宗名称", max_length=200)
+    archive_name = models.CharField("档案馆名称", max_length=200, blank=True)
+    description = models.TextField("全宗介绍", blank=True)
+    is_public = models.BooleanField(
+        "公开目录", default=True, help_text="关闭后，本全宗的任何档案都不对公众展示"
+    )
+    refcode_template = models.CharField(
+        "档号模板", max_length=200, default=refcode.DEFAULT_TEMPLATE
+    )
+    number_width = models.PositiveSmallIntegerField("件号位数", default=4)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="分管人员", blank=True, related_name="assigned_fonds"
+    )
+    created_at = models.DateTimeField("建立时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "全宗"
+        verbose_name_plural = "全宗"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def grammar(self) -> refcode.Grammar:
+        return refcode.Grammar(self.refcode_template, self.number_width)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        try:
+            self.grammar  # noqa: B018 — validates the template and width
+        except refcode.GrammarError as error:
+            raise ValidationError({"refcode_template": str(error)}) from None
+        part = refcode.PARTS["fonds"]
+        if not re.fullmatch(part.pattern, self.code):
+            raise ValidationError({"code": f"全宗号「{self.code}」不合规：应为{part.hint}"})
+
+
+class Series(models.Model):
+    """A node of the classification tree inside a fonds (门类, then 机构/问题, …).
+
+    The tree is a materialised path (``path`` like ``0003.0012.``): subtree queries are one
+    ``path__startswith`` and moving is a prefix rewrite, with none of a nested set's renumbering.
+    """
+
+    fonds = models.ForeignKey(Fonds, models.PROTECT, verbose_name="全宗", related_name="series")
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="上级类别",
+        related_name="children",
+    )
+    code = models.CharField("类别号", max_length=32)
+    name = models.CharField("类别名称", max_length=200)
+    path = models.CharField("路径", max_length=255, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField("层级", editable=False, default=0)
+
+    class Meta:
+        verbose_name = "类别"
+        verbose_name_plural = "类别"
+        ordering = ["fonds", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["fonds", "parent", "code"], name="series_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fonds.code} {self.code} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.parent and self.parent.fonds_id != self.fonds_id:
+            raise ValueError("上级类别必须属于同一全宗")
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent else ''}{self.pk:06d}."
+        if path != self.path:
+            self.path, self.depth = path, path.count(".") - 1
+            Series.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+
+    def subtree(self) -> models.QuerySet[Series]:
+        return Series.objects.filter(path__startswith=self.path)
+
+    def ancestors(self) -> list[Series]:
+        ids = [int(part) for part in self.path.split(".") if part][:-1]
+        by_id = Series.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+
+class RefCodeCounter(models.Model):
+    """The last 件号 allocated in one 档号 group (everything but 件号, e.g. J001-WS·2020-Y-BGS).
+
+    Allocation locks this row inside the caller's transaction, so numbers are unique under
+    concurrency and gap-free: a rolled-back allocation rolls back its increment too.
+    """
+
+    fonds = models.ForeignKey(Fonds, models.CASCADE, related_name="+")
+    group = models.CharField(max_length=200)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fonds", "group"], name="refcode_counter_unique")
+        ]

@@ -1,0 +1,128 @@
+"""Appending to and verifying the hash chain.
+
+The hash is SHA-256 over a canonical JSON form of the row (sorted keys, UTC timestamp with
+microseconds), so it survives the round trip through either database. Appends take a row lock
+on the chain head inside the caller's transaction: an event commits or rolls back with the change
+it records, and two writers can never chain onto the same tip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lantai.audit.context import current_actor
+from lantai.audit.models import AuditEvent, ChainHead
+
+GENESIS = "0" * 64
+
+
+def _timestamp_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(event: AuditEvent) -> str:
+    payload = {
+        "seq": event.seq,
+        "timestamp": _timestamp_text(event.timestamp),
+        "actor": event.actor,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "outcome": event.outcome,
+        "detail": event.detail,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record(
+    action: str,
+    *,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    outcome: str = "success",
+    detail: dict | None = None,
+    actor: str | None = None,
+) -> AuditEvent:
+    """Append one event; call inside the transaction of the change it records."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:255]
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            timestamp=timezone.now(),
+            actor=actor or current_actor(),
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:255],
+            outcome=outcome,
+            detail=_jsonable(detail or {}),
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+        head.last_seq, head.last_hash = event.seq, event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+def _jsonable(detail: dict) -> dict:
+    """Round-trip through JSON now so the stored value hashes the same when read back."""
+    return json.loads(json.dumps(detail, ensure_ascii=False, default=str))
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+
+def _events() -> Iterator[AuditEvent]:
+    return AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
+
+
+def verify() -> VerifyResult:
+    """Walk the chain from the start; report the first row that breaks it."""
+    expected_seq, prev_hash, checked = 1, GENESIS, 0
+    for event in _events():
+        if event.seq != expected_seq:
+            return VerifyResult(
+                False, checked, expected_seq, f"第 {expected_seq} 条事件缺失（被删除或重排）"
+            )
+        if event.prev_hash != prev_hash:
+            return VerifyResult(
+                False, checked, event.seq, f"第 {event.seq} 条事件的前一哈希不符（链被改动）"
+            )
+        if event_hash(event) != event.hash:
+            return VerifyResult(
+                False, checked, event.seq, f"第 {event.seq} 条事件的内容被修改（哈希不符）"
+            )
+        expected_seq, prev_hash, checked = expected_seq + 1, event.hash, checked + 1
+    head = ChainHead.objects.filter(pk=1).first()
+    last_seq, last_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS)
+    if (last_seq, last_hash) != (expected_seq - 1, prev_hash):
+        return VerifyResult(
+            False,
+            checked,
+            expected_seq,
+            f"链尾不符：链头记录到第 {last_seq} 条，实际只到第 {expected_seq - 1} 条（末尾事件被删除）",
+        )
+    return VerifyResult(True, checked)

@@ -1,0 +1,52 @@
+"""Audit events and the chain head.
+
+``AuditEvent.seq`` is gap-free (allocated under a lock on :class:`ChainHead`), and each row's
+``hash`` covers its content and the previous row's hash, so editing, deleting or reordering any
+row breaks the chain. ``ChainHead`` remembers the last seq and hash, which catches a deleted tail.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField("序号", primary_key=True)
+    timestamp = models.DateTimeField("时间")
+    actor = models.CharField("操作者", max_length=150)
+    action = models.CharField("动作", max_length=64)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象标识", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=255, blank=True)
+    outcome = models.CharField("结果", max_length=16, default="success")
+    detail = models.JSONField("详情", default=dict, blank=True)
+    prev_hash = models.CharField("前一哈希", max_length=64)
+    hash = models.CharField("哈希", max_length=64)
+
+    class Meta:
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计事件"
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.actor} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("审计事件只可追加，不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计事件只可追加，不可删除")
+
+
+class ChainHead(models.Model):
+    """One row (id=1): the tip of the chain, locked while an event is appended."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"

@@ -1,0 +1,56 @@
+"""Base class for ``lantai`` commands: Chinese-friendly errors and no tracebacks for users.
+
+A :class:`CommandError` prints ``错误：…`` and exits with its code; anything unexpected is logged
+with its traceback to ``LANTAI_DATA_DIR/logs/lantai.log`` and the user gets one line pointing
+there. Every command runs as the audit actor ``cli:<os user>``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import sys
+import traceback
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from lantai.audit.context import set_actor
+
+log = logging.getLogger("lantai")
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class LantaiCommand(BaseCommand):
+    requires_system_checks: list = []
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        set_actor(f"cli:{os_user()}")
+        try:
+            super().run_from_argv(argv)
+        except CommandError as error:
+            sys.stderr.write(f"错误：{error}\n")
+            sys.exit(error.returncode)
+        except KeyboardInterrupt:
+            sys.stderr.write("已中断\n")
+            sys.exit(130)
+        except SystemExit:
+            raise
+        except Exception:
+            logfile = write_crash_log()
+            sys.stderr.write(f"内部错误：命令未能完成，详情已写入 {logfile}\n")
+            sys.exit(70)
+
+
+def write_crash_log() -> str:
+    settings.LOG_DIR.mkdir(parents=True, exist_ok=True)
+    logfile = settings.LOG_DIR / "lantai.log"
+    with logfile.open("a", encoding="utf-8") as handle:
+        handle.write(traceback.format_exc() + "\n")
+    return str(logfile)

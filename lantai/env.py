@@ -1,0 +1,147 @@
+"""Typed helpers that read ``LANTAI_*`` environment variables for the settings module.
+
+Every helper rejects a bad value with :class:`SettingError`, whose message names the variable,
+the value, what is allowed and what to do; the ``lantai`` command prints that one line instead of
+a traceback. Plain Python so it can be tested without Django.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+_FALSE = {"0", "false", "no", "off", "n", "f"}
+
+
+class SettingError(ValueError):
+    """A ``LANTAI_*`` variable holds a value Lantai cannot use."""
+
+
+def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
+    value = (os.environ if environ is None else environ).get(name)
+    return None if value is None or value.strip() == "" else value.strip()
+
+
+def env_str(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:
+    value = _raw(name, environ)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None) -> bool:
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise SettingError(f"{name}={value!r} 无效：应为 true 或 false（也可用 1/0、yes/no、on/off）")
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingError(f"{name}={value!r} 无效：应为整数") from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        low = "" if minimum is None else str(minimum)
+        high = "" if maximum is None else str(maximum)
+        raise SettingError(f"{name}={value!r} 超出范围：应在 {low}…{high} 之间")
+    return number
+
+
+def env_choice(
+    name: str, default: str, choices: Iterable[str], environ: Mapping[str, str] | None = None
+) -> str:
+    allowed = list(choices)
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    if value not in allowed:
+        raise SettingError(f"{name}={value!r} 无效：可选值为 " + "、".join(allowed))
+    return value
+
+
+def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
+    value = _raw(name, environ)
+    if value is None:
+        return list(default)
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def env_dir(name: str, default: str, environ: Mapping[str, str] | None = None) -> Path:
+    """A directory Lantai may write to; created (with parents) when missing."""
+    path = Path(env_str(name, default, environ)).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SettingError(
+            f"{name}={str(path)!r} 无法创建：{error.strerror}。请改用一个可写的目录"
+        ) from None
+    if not os.access(path, os.W_OK):
+        raise SettingError(f"{name}={str(path)!r} 不可写：请改用一个可写的目录")
+    return path
+
+
+def env_database(
+    name: str, default_sqlite_path: Path, environ: Mapping[str, str] | None = None
+) -> dict:
+    """``sqlite:///path`` (default: the data dir) or ``postgres://user@host:port/db``."""
+    import dj_database_url
+
+    value = _raw(name, environ)
+    if value is None:
+        return sqlite_database(default_sqlite_path)
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise SettingError(
+            f"{name} 无效：{mask_password(value)!r} 不是数据库地址。"
+            "应为 postgres://用户@主机:端口/库名 或 sqlite:///文件路径"
+        )
+    if scheme == "sqlite":
+        return sqlite_database(Path(value.split("://", 1)[1].removeprefix("/")).resolve())
+    try:
+        config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=True)
+    except ValueError as error:
+        raise SettingError(f"{name} 无效：{mask_password(value)!r}（{error}）") from None
+    if not config.get("NAME"):
+        raise SettingError(f"{name} 缺少库名：应为 postgres://用户@主机:端口/库名")
+    return config
+
+
+def sqlite_database(path: Path) -> dict:
+    """SQLite tuned for a small archive: WAL, IMMEDIATE writes (no upgrade deadlocks)."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        },
+    }
+
+
+def mask_password(url: str) -> str:
+    """Hide the password in a database URL before showing it to anyone."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    if ":" in credentials:
+        credentials = credentials.split(":", 1)[0] + ":***"
+    return f"{scheme}://{credentials}@{host}"

@@ -1,0 +1,1 @@
+"""Public and staff web pages, templates and local static assets (no CDN)."""

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.conf import settings
+from rich.console import Console
+from rich.table import Table
+
+from lantai.cli_base import LantaiCommand
+from lantai.portal import demo
+from lantai.portal.server import serve
+
+
+class Command(LantaiCommand):
+    help = "建立数据目录、创建各角色演示账号、载入示例档案，并在 127.0.0.1 上启动服务"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+        parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+
+    def handle(self, *args, **options) -> None:
+        console = Console()
+        demo.create_fonds()
+        accounts = demo.create_accounts()
+        created, decided = demo.load_sample()
+        console.print(f"数据目录：{settings.DATA_DIR}")
+        console.print(f"示例档案：新增 {created} 件，应用开放审核结论 {decided} 条")
+        table = Table(title="演示账号（密码只显示这一次，请妥善记录）")
+        for column in ("账号", "角色", "密码"):
+            table.add_column(column)
+        for account in accounts:
+            table.add_row(
+                account.username, account.role, account.password or "（已存在，不再显示）"
+            )
+        console.print(table)
+        if options["no_serve"]:
+            return
+        console.print(
+            f"门户：http://127.0.0.1:{options['port']}/   业务后台：http://127.0.0.1:{options['port']}/admin/"
+        )
+        serve("127.0.0.1", options["port"], threads=8)

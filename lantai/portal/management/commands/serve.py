@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from lantai.cli_base import LantaiCommand
+from lantai.portal.server import serve
+
+
+class Command(LantaiCommand):
+    help = "启动生产 Web 服务（waitress）及一个任务 worker"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+        parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+        parser.add_argument("--threads", type=int, default=8, help="处理线程数（默认 8）")
+        parser.add_argument("--no-worker", action="store_true", help="不启动任务 worker")
+
+    def handle(self, *args, **options) -> None:
+        self.stdout.write(
+            f"兰台服务已启动：http://{options['host']}:{options['port']}/ （Ctrl+C 停止）"
+        )
+        serve(options["host"], options["port"], options["threads"], not options["no_worker"])

@@ -1,0 +1,42 @@
+"""Public pages. Every record shown goes through ``Item.objects.visible_to`` (DESIGN §8)."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from lantai.archive.models import Fonds, Item
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers; used by load balancers and the demo smoke test."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    visible = Item.objects.visible_to(request.user)
+    fonds = (
+        Fonds.objects.filter(items__in=visible)
+        .annotate(visible_count=Count("items"))
+        .order_by("code")
+    )
+    latest = visible.select_related("fonds").order_by("-year", "ref_code")[:20]
+    return render(request, "portal/home.html", {"fonds_list": fonds, "latest": latest})
+
+
+@require_GET
+def item_detail(request: HttpRequest, ref_code: str) -> HttpResponse:
+    item = get_object_or_404(
+        Item.objects.visible_to(request.user).select_related("fonds", "series"), ref_code=ref_code
+    )
+    return render(request, "portal/item.html", {"item": item})

@@ -1,0 +1,161 @@
+"""Lantai's one settings module, driven by ``LANTAI_*`` environment variables.
+
+Defaults give the embedded setup: SQLite in WAL mode and every file under ``LANTAI_DATA_DIR``
+(``./var``). ``LANTAI_DATABASE_URL=postgres://…`` switches to PostgreSQL. Each value is read by a
+typed helper from :mod:`lantai.env` that rejects bad input with a one-line message.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from lantai.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_dir,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = env_dir("LANTAI_DATA_DIR", "./var")
+
+
+def _secret_key() -> str:
+    """LANTAI_SECRET_KEY, else one generated once and kept in the data directory."""
+    configured = env_str("LANTAI_SECRET_KEY", "")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret.key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="ascii")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="ascii").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("LANTAI_DEBUG", False)
+ALLOWED_HOSTS = env_list("LANTAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("LANTAI_CSRF_TRUSTED_ORIGINS", [])
+
+# The holding archive, shown on every page and printed in watermarks.
+ARCHIVE_NAME = env_str("LANTAI_ARCHIVE_NAME", "兰台区档案馆")
+# Records open to the public this many years after their date (档案法 art. 27), unless decided.
+OPEN_AFTER_YEARS = env_int("LANTAI_OPEN_AFTER_YEARS", 25, minimum=0, maximum=100)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "lantai.audit",
+    "lantai.access",
+    "lantai.archive",
+    "lantai.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lantai.audit.middleware.AuditActorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "lantai.urls"
+WSGI_APPLICATION = "lantai.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lantai.portal.context.archive",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env_database("LANTAI_DATABASE_URL", DATA_DIR / "lantai.sqlite3")}
+# Every request is one transaction, so a change and its audit event commit together.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long work runs as tasks (DESIGN §2): the database queue by default, inline when asked
+# (tests, one-off scripts).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("LANTAI_TASKS_INLINE", False)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env_int("LANTAI_SESSION_MINUTES", 30, minimum=5, maximum=24 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not a fixed lifetime
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("LANTAI_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = env_choice("LANTAI_LANGUAGE", "zh-hans", ["zh-hans", "en"])
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("LANTAI_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Assets are served by the app itself from the installed packages (no CDN, no collectstatic
+# step): archives run on closed networks and small installs have no separate web server.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+STORAGE_DIR = DATA_DIR / "storage"
+INDEX_DIR = DATA_DIR / "index"
+LOG_DIR = DATA_DIR / "logs"
+
+LOGIN_URL = "/admin/login/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LANTAI_LOG_LEVEL", "WARNING")},
+}

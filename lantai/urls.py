@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import path
+
+from lantai.portal import views
+
+admin.site.site_header = "兰台 Lantai 业务后台"
+admin.site.site_title = "兰台 Lantai"
+admin.site.index_title = "档案业务管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("item/<path:ref_code>", views.item_detail, name="item"),
+    path("admin/", admin.site.urls),
+]
