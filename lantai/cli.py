@@ -18,6 +18,7 @@ LANTAI_COMMANDS = {
     "fonds": "全宗管理（fonds add CODE NAME）",
     "createuser": "创建账号并授予角色",
     "audit": "审计日志（audit verify）",
+    "review": "开放审核（review decide 档号 open|controlled|closed --reason 理由）",
 }
 NO_DJANGO_COMMANDS: dict[str, str] = {}
 

@@ -14,6 +14,7 @@ import traceback
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from lantai.audit.context import set_actor
 
@@ -31,9 +32,14 @@ class LantaiCommand(BaseCommand):
     requires_system_checks: list = []
 
     def run_from_argv(self, argv: list[str]) -> None:
+        # Django's own version prints "CommandError: …"; ours prints "错误：…" and logs crashes.
+        self._called_from_command_line = True
         set_actor(f"cli:{os_user()}")
+        parser = self.create_parser(argv[0], argv[1])
+        options = vars(parser.parse_args(argv[2:]))
+        args = options.pop("args", ())
         try:
-            super().run_from_argv(argv)
+            self.execute(*args, **options)
         except CommandError as error:
             sys.stderr.write(f"错误：{error}\n")
             sys.exit(error.returncode)
@@ -46,6 +52,8 @@ class LantaiCommand(BaseCommand):
             logfile = write_crash_log()
             sys.stderr.write(f"内部错误：命令未能完成，详情已写入 {logfile}\n")
             sys.exit(70)
+        finally:
+            connections.close_all()
 
 
 def write_crash_log() -> str:

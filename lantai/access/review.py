@@ -28,7 +28,8 @@ def decide(
 ) -> Item:
     if decision not in DECISIONS:
         raise ReviewError(
-            f"审核结论「{decision}」无效：应为 open（开放）、controlled（控制使用）或 closed（延期开放）"
+            f"审核结论「{decision}」无效："
+            "应为 open（开放）、controlled（控制使用）或 closed（延期开放）"
         )
     if not reason.strip():
         raise ReviewError("审核结论必须写明理由（--reason）")

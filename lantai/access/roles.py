@@ -96,7 +96,8 @@ def assign_role(user: Any, code: str) -> None:
     if group is None:
         sync_roles()
         group = Group.objects.get(name=ROLES[code].title)
-    user.groups.add(group)  # the guard below enforces exclusivity
+    _check_admin_exclusivity({group.name, *user.groups.values_list("name", flat=True)})
+    user.groups.add(group)  # the m2m guard below enforces it for every other path too
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -7,10 +7,11 @@ them; the open status is the reviewer's decision and read-only for everyone else
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from lantai.access.policy import item_condition
-from lantai.access.roles import role_codes
 from lantai.archive.models import Component, Fonds, Item, Series, TransferBatch, Volume
+from lantai.audit.chain import record
 
 REVIEW_FIELDS = ("open_status", "open_reason", "open_decided_at", "review_again")
 
@@ -72,6 +73,7 @@ class ItemAdmin(admin.ModelAdmin):
     readonly_fields = ["ref_code", "created_at", "updated_at", "batch"]
     inlines = [ComponentInline]
     list_per_page = 50
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         condition = item_condition(request.user)
@@ -80,11 +82,31 @@ class ItemAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(pk__in=Item.objects.filter(condition).values("pk"))
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Reviewers change only the review fields (see get_readonly_fields).
+        user = request.user
+        return super().has_change_permission(request, obj) or user.has_perm("archive.review_item")
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if "reviewer" not in role_codes(request.user) and not request.user.is_superuser:
+        user = request.user
+        if user.is_superuser:
+            return fields
+        if not user.has_perm("archive.change_item"):
+            editable = set(REVIEW_FIELDS)
+            fields += [f.name for f in Item._meta.fields if f.name not in editable]
+        if not user.has_perm("archive.review_item"):
             fields += REVIEW_FIELDS
-        return fields
+        return list(dict.fromkeys(fields))
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "open_status" in form.changed_data:
+            record(
+                "review_decision",
+                obj=obj,
+                detail={"to": obj.open_status, "reason": obj.open_reason, "via": "admin"},
+            )
 
 
 @admin.register(TransferBatch)

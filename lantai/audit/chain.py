@@ -123,6 +123,7 @@ def verify() -> VerifyResult:
             False,
             checked,
             expected_seq,
-            f"链尾不符：链头记录到第 {last_seq} 条，实际只到第 {expected_seq - 1} 条（末尾事件被删除）",
+            f"链尾不符：链头记录到第 {last_seq} 条，实际只到第 {expected_seq - 1} 条"
+            "（末尾事件被删除）",
         )
     return VerifyResult(True, checked)

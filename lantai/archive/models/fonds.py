@@ -116,3 +116,6 @@ class RefCodeCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fonds", "group"], name="refcode_counter_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.last_number}"

@@ -1,0 +1,78 @@
+"""Item.objects.visible_to(user) per persona (DESIGN §8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lantai.archive.models import Item
+from tests.factories import make_item, make_user
+
+
+@pytest.fixture
+def items(open_item, closed_item, unreviewed_item, fonds, other_fonds):
+    controlled = make_item(fonds, title="控制使用", open_status="controlled")
+    elsewhere_open = make_item(other_fonds, title="其他全宗开放", open_status="open")
+    elsewhere_closed = make_item(other_fonds, title="其他全宗延期", open_status="closed")
+    return {
+        "open": open_item,
+        "closed": closed_item,
+        "unreviewed": unreviewed_item,
+        "controlled": controlled,
+        "elsewhere_open": elsewhere_open,
+        "elsewhere_closed": elsewhere_closed,
+    }
+
+
+def visible(user) -> set[str]:
+    return set(Item.objects.visible_to(user).values_list("title", flat=True))
+
+
+def test_anonymous_public_sees_only_open_items(anonymous, items):
+    assert visible(anonymous) == {"公开的道路改造通知", "其他全宗开放"}
+
+
+def test_registered_public_user_cannot_see_closed_item(public, items):
+    assert items["closed"].title not in visible(public)
+    assert visible(public) == {"公开的道路改造通知", "其他全宗开放"}
+
+
+def test_public_never_sees_items_of_a_non_public_fonds(anonymous, items, other_fonds):
+    other_fonds.is_public = False
+    other_fonds.save()
+    assert visible(anonymous) == {"公开的道路改造通知"}
+
+
+def test_archivist_sees_everything_in_assigned_fonds_and_only_open_elsewhere(archivist, items):
+    assert visible(archivist) == {
+        "公开的道路改造通知",
+        "延期开放的人事任免通知",
+        "尚未审核的会议纪要",
+        "控制使用",
+        "其他全宗开放",
+    }
+
+
+def test_reviewer_sees_closed_and_unreviewed_items_in_assigned_fonds(reviewer, items):
+    seen = visible(reviewer)
+    assert {"延期开放的人事任免通知", "尚未审核的会议纪要"} <= seen
+    assert "其他全宗延期" not in seen
+
+
+@pytest.mark.parametrize("persona", ["sysadmin", "secadmin", "auditor"])
+def test_admin_roles_see_no_more_records_than_the_public(persona, items, request):
+    user = request.getfixturevalue(persona)
+    assert visible(user) == {"公开的道路改造通知", "其他全宗开放"}
+
+
+def test_inactive_archivist_sees_only_public_records(archivist, items):
+    archivist.is_active = False
+    archivist.save()
+    assert visible(archivist) == {"公开的道路改造通知", "其他全宗开放"}
+
+
+def test_visible_queryset_has_no_duplicates_with_several_staff(fonds, items):
+    for name in ("a1", "a2", "a3"):
+        make_user(name, "archivist", fonds=[fonds])
+    archivist = make_user("a4", "archivist", fonds=[fonds])
+    qs = Item.objects.visible_to(archivist)
+    assert qs.count() == len(set(qs.values_list("pk", flat=True)))

@@ -1,0 +1,77 @@
+"""Shared fixtures: persona users and a small archive, so permission tests read as sentences."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before Django reads settings: a throwaway data dir, and tasks run inline.
+os.environ.setdefault("LANTAI_DATA_DIR", tempfile.mkdtemp(prefix="lantai-test-"))
+os.environ.setdefault("LANTAI_TASKS_INLINE", "1")
+
+import pytest
+
+from tests.factories import make_fonds, make_item, make_user
+
+
+@pytest.fixture
+def fonds(db):
+    return make_fonds("J001", "兰台区人民政府办公室")
+
+
+@pytest.fixture
+def other_fonds(db):
+    return make_fonds("J002", "兰台区卫生健康局")
+
+
+@pytest.fixture
+def public(db):
+    """A registered member of the public (no role)."""
+    return make_user("citizen")
+
+
+@pytest.fixture
+def anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def archivist(db, fonds):
+    return make_user("archivist", "archivist", fonds=[fonds])
+
+
+@pytest.fixture
+def reviewer(db, fonds):
+    return make_user("reviewer", "reviewer", fonds=[fonds])
+
+
+@pytest.fixture
+def sysadmin(db):
+    return make_user("sysadmin", "sysadmin")
+
+
+@pytest.fixture
+def secadmin(db):
+    return make_user("secadmin", "secadmin")
+
+
+@pytest.fixture
+def auditor(db):
+    return make_user("auditor", "auditor")
+
+
+@pytest.fixture
+def open_item(fonds):
+    return make_item(fonds, title="公开的道路改造通知", open_status="open")
+
+
+@pytest.fixture
+def closed_item(fonds):
+    return make_item(fonds, title="延期开放的人事任免通知", open_status="closed")
+
+
+@pytest.fixture
+def unreviewed_item(fonds):
+    return make_item(fonds, title="尚未审核的会议纪要")

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+def test_healthz_answers_200(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_public_home_lists_open_item_but_not_closed_one(
+    client, open_item, closed_item, unreviewed_item
+):
+    body = client.get("/").content.decode()
+    assert open_item.title in body
+    assert closed_item.title not in body
+    assert unreviewed_item.title not in body
+
+
+def test_public_user_cannot_open_closed_item_page(client, closed_item):
+    response = client.get(f"/item/{quote(closed_item.ref_code)}")
+    assert response.status_code == 404
+    assert closed_item.title not in response.content.decode()
+
+
+def test_public_user_can_open_an_open_item_page(client, open_item):
+    response = client.get(f"/item/{quote(open_item.ref_code)}")
+    assert response.status_code == 200
+    assert open_item.ref_code in response.content.decode()
+
+
+def test_archivist_can_open_closed_item_of_assigned_fonds(client, archivist, closed_item):
+    client.force_login(archivist)
+    assert client.get(f"/item/{quote(closed_item.ref_code)}").status_code == 200

@@ -1,0 +1,70 @@
+"""The typed LANTAI_* helpers reject bad values with a message naming variable and fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from lantai.env import (
+    SettingError,
+    env_bool,
+    env_choice,
+    env_database,
+    env_dir,
+    env_int,
+    mask_password,
+)
+
+
+def test_bool_accepts_common_spellings():
+    assert env_bool("X", False, {"X": "yes"}) is True
+    assert env_bool("X", True, {"X": "0"}) is False
+    assert env_bool("X", True, {}) is True
+
+
+def test_bool_rejects_nonsense_naming_the_variable():
+    with pytest.raises(SettingError, match="LANTAI_DEBUG='maybe'"):
+        env_bool("LANTAI_DEBUG", False, {"LANTAI_DEBUG": "maybe"})
+
+
+def test_int_rejects_text_and_out_of_range_values():
+    with pytest.raises(SettingError, match="应为整数"):
+        env_int("LANTAI_OPEN_AFTER_YEARS", 25, environ={"LANTAI_OPEN_AFTER_YEARS": "twenty"})
+    with pytest.raises(SettingError, match="超出范围"):
+        env_int("N", 25, minimum=0, maximum=100, environ={"N": "500"})
+    assert env_int("N", 25, environ={"N": " 30 "}) == 30
+
+
+def test_choice_lists_the_allowed_values():
+    with pytest.raises(SettingError, match="zh-hans、en"):
+        env_choice("LANTAI_LANGUAGE", "zh-hans", ["zh-hans", "en"], {"LANTAI_LANGUAGE": "fr"})
+
+
+def test_database_url_defaults_to_sqlite_in_wal_mode(tmp_path):
+    config = env_database("LANTAI_DATABASE_URL", tmp_path / "db.sqlite3", {})
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
+def test_database_url_switches_to_postgresql(tmp_path):
+    url = "postgres://postgres@127.0.0.1:5432/lantai"
+    config = env_database("U", tmp_path / "x", {"U": url})
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "lantai"
+
+
+def test_database_url_with_unknown_scheme_is_refused_without_leaking_password(tmp_path):
+    with pytest.raises(SettingError) as error:
+        env_database("U", tmp_path / "x", {"U": "mysql://root:secret@db/lantai"})
+    assert "secret" not in str(error.value)
+    assert "postgres://" in str(error.value)
+
+
+def test_unwritable_data_dir_is_reported(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(SettingError, match="LANTAI_DATA_DIR"):
+        env_dir("LANTAI_DATA_DIR", "./var", {"LANTAI_DATA_DIR": str(blocker / "sub")})
+
+
+def test_password_is_masked_in_database_urls():
+    assert mask_password("postgres://u:pw@h/db") == "postgres://u:***@h/db"
