@@ -19,6 +19,8 @@ LANTAI_COMMANDS = {
     "createuser": "创建账号并授予角色",
     "audit": "审计日志（audit verify）",
     "review": "开放审核（review decide 档号 open|controlled|closed --reason 理由）",
+    "search": '全文检索（search "查询" [--as public|staff] [--json]）',
+    "reindex": "从数据库重建检索索引",
 }
 NO_DJANGO_COMMANDS: dict[str, str] = {}
 

@@ -17,6 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from lantai.audit.context import set_actor
+from lantai.search.indexer import apply_if_free
+from lantai.search.outbox import defer_to_exit
 
 log = logging.getLogger("lantai")
 
@@ -30,6 +32,9 @@ def os_user() -> str:
 
 class LantaiCommand(BaseCommand):
     requires_system_checks: list = []
+    # Short commands apply the search outbox themselves before exiting (DESIGN §7); the
+    # long-running ones (serve, worker, demo) leave it to the task worker.
+    applies_search_at_exit = True
 
     def run_from_argv(self, argv: list[str]) -> None:
         # Django's own version prints "CommandError: …"; ours prints "错误：…" and logs crashes.
@@ -38,8 +43,12 @@ class LantaiCommand(BaseCommand):
         parser = self.create_parser(argv[0], argv[1])
         options = vars(parser.parse_args(argv[2:]))
         args = options.pop("args", ())
+        if self.applies_search_at_exit:
+            defer_to_exit()
         try:
             self.execute(*args, **options)
+            if self.applies_search_at_exit:
+                apply_if_free()
         except CommandError as error:
             sys.stderr.write(f"错误：{error}\n")
             sys.exit(error.returncode)

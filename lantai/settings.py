@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lantai.audit",
     "lantai.access",
     "lantai.archive",
+    "lantai.search",
     "lantai.portal",
 ]
 
@@ -98,6 +99,9 @@ TEMPLATES = [
 DATABASES = {"default": env_database("LANTAI_DATABASE_URL", DATA_DIR / "lantai.sqlite3")}
 # Every request is one transaction, so a change and its audit event commit together.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so tests can hand the test database to a second process.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-lantai.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Long work runs as tasks (DESIGN §2): the database queue by default, inline when asked

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
+from lantai.api import api
 from lantai.portal import views
 
 admin.site.site_header = "兰台 Lantai 业务后台"
@@ -12,4 +13,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("item/<path:ref_code>", views.item_detail, name="item"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
 ]

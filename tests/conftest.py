@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-
-# Before Django reads settings: a throwaway data dir, and tasks run inline.
-os.environ.setdefault("LANTAI_DATA_DIR", tempfile.mkdtemp(prefix="lantai-test-"))
-os.environ.setdefault("LANTAI_TASKS_INLINE", "1")
-
 import pytest
 
 from tests.factories import make_fonds, make_item, make_user
@@ -75,3 +68,15 @@ def closed_item(fonds):
 @pytest.fixture
 def unreviewed_item(fonds):
     return make_item(fonds, title="尚未审核的会议纪要")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index(settings, tmp_path):
+    """Each test gets its own index directory (the database is rolled back; the index is not)."""
+    settings.INDEX_DIR = tmp_path / "var" / "index"
+    yield
+    from lantai.search import indexer
+
+    if indexer._index is not None:
+        indexer._index.close()
+        indexer._index = None

@@ -49,3 +49,32 @@ def visible_items(user: Any, queryset: QuerySet | None = None) -> QuerySet:
 
 def can_see_item(user: Any, item: Any) -> bool:
     return visible_items(user).filter(pk=item.pk).exists()
+
+
+# --- the same policy expressed as search-index tokens (DESIGN §7: access inside the query) ---
+PUBLIC_TOKEN = "public"
+
+
+def fonds_token(code: str) -> str:
+    return f"fonds:{code}"
+
+
+def item_search_tokens(item: Any) -> list[str]:
+    """Tokens indexed with an item: who may find it. Mirrors :func:`item_condition`."""
+    tokens = [fonds_token(item.fonds.code)]
+    if item.open_status == "open" and item.fonds.is_public:
+        tokens.append(PUBLIC_TOKEN)
+    return tokens
+
+
+def user_search_tokens(user: Any) -> list[str] | None:
+    """Tokens a user's searches may match; None means every record. Mirrors item_condition."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return None
+    tokens = [PUBLIC_TOKEN]
+    if getattr(user, "is_active", False) and role_codes(user) & FONDS_SCOPED_ROLES:
+        from lantai.archive.models import Fonds
+
+        codes = Fonds.objects.filter(staff=user).values_list("code", flat=True)
+        tokens += [fonds_token(code) for code in codes]
+    return tokens

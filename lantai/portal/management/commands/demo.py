@@ -7,9 +7,11 @@ from rich.table import Table
 from lantai.cli_base import LantaiCommand
 from lantai.portal import demo
 from lantai.portal.server import serve
+from lantai.search.indexer import apply_if_free
 
 
 class Command(LantaiCommand):
+    applies_search_at_exit = False
     help = "建立数据目录、创建各角色演示账号、载入示例档案，并在 127.0.0.1 上启动服务"
 
     def add_arguments(self, parser) -> None:
@@ -21,6 +23,7 @@ class Command(LantaiCommand):
         demo.create_fonds()
         accounts = demo.create_accounts()
         created, decided = demo.load_sample()
+        apply_if_free()  # index the sample before serving
         console.print(f"数据目录：{settings.DATA_DIR}")
         console.print(f"示例档案：新增 {created} 件，应用开放审核结论 {decided} 条")
         table = Table(title="演示账号（密码只显示这一次，请妥善记录）")

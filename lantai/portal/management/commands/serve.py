@@ -5,6 +5,7 @@ from lantai.portal.server import serve
 
 
 class Command(LantaiCommand):
+    applies_search_at_exit = False
     help = "启动生产 Web 服务（waitress）及一个任务 worker"
 
     def add_arguments(self, parser) -> None:

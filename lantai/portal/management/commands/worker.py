@@ -6,6 +6,7 @@ from lantai.cli_base import LantaiCommand
 
 
 class Command(LantaiCommand):
+    applies_search_at_exit = False
     help = "启动一个任务 worker（从数据库任务队列取任务执行；可在多台机器上各启动若干个）"
 
     def add_arguments(self, parser) -> None:

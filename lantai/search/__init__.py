@@ -1,0 +1,49 @@
+"""Lantai's search engine core (DESIGN §7–8): plain Python over tantivy, no Django import.
+
+The stable API is what this module exports; everything in the underscored modules is private:
+
+* ``_analysis``  — folding and pre-made tokens (bigram/unigram streams, rjieba words)
+* ``_query``     — the query language: parser → AST, never raises
+* ``_schema``    — the versioned tantivy schema
+* ``_compile``   — AST → tantivy query, access filter included
+* ``_backend_tantivy`` — documents, generations, facets
+* ``_snippets``  — highlights cut from the ORIGINAL text via a folded→original offset map
+* ``_store``     — generation directories and the atomic ``CURRENT`` swap
+* ``_index``     — ``SearchIndex`` and ``rebuild``
+
+Typical use::
+
+    index = SearchIndex(data_dir / "index")
+    index.add_or_replace([SearchDocument(id=1, title="…", body="…", access=["public"])])
+    index.commit()
+    result = index.search('档案 -草稿 date:2019..2021', AccessScope.public())
+"""
+
+from ._index import MAX_PER_PAGE, RebuildStats, SearchIndex, rebuild
+from ._query import parse as parse_query
+from ._schema import SCHEMA_VERSION
+from ._types import (
+    AccessScope,
+    Hit,
+    RebuildRequired,
+    SearchDocument,
+    SearchError,
+    SearchResult,
+    WriterBusy,
+)
+
+__all__ = [
+    "MAX_PER_PAGE",
+    "SCHEMA_VERSION",
+    "AccessScope",
+    "Hit",
+    "RebuildRequired",
+    "RebuildStats",
+    "SearchDocument",
+    "SearchError",
+    "SearchIndex",
+    "SearchResult",
+    "WriterBusy",
+    "parse_query",
+    "rebuild",
+]

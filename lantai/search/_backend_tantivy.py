@@ -1,0 +1,134 @@
+"""tantivy specifics: turning records into documents, and running compiled queries.
+
+One ``Generation`` wraps one tantivy index directory. Readers use a manual reload policy:
+``SearchIndex.reload()`` (called before each search by default) decides when a reader moves to
+newer commits, which is what makes the outbox exclusion protocol exact (see ``__init__``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import tantivy
+
+from ._analysis import fold, gram_stream, unigram_stream, word_stream
+from ._schema import FACET_FIELDS, build_schema, read_version, write_meta
+from ._types import SearchDocument, WriterBusy, date_key, year_of
+
+FACET_SIZES = {"fonds": 100, "category": 50, "topic": 50, "open_status": 10, "year": 300}
+DEFAULT_HEAP = 128_000_000
+
+
+def analyse(doc: SearchDocument) -> dict:
+    """All Python-side work for one record, as plain picklable values (so a rebuild can run
+    the analysis in worker processes while the main process feeds tantivy)."""
+    fref, ftitle, fbody = fold(doc.ref_code), fold(doc.title), fold(doc.body)
+    year = year_of(doc)
+    display = {"ref_code": doc.ref_code, "title": doc.title, "date": doc.date, "body": doc.body}
+    return {
+        "id": int(doc.id),
+        "bi": [gram_stream(p) for p in (fref, ftitle, fbody) if p],
+        "uni": unigram_stream(f"{fref} {ftitle} {fbody}"),
+        "words": word_stream(f"{fref} {ftitle}\n{fbody}"),
+        "title": (gram_stream(ftitle), unigram_stream(ftitle)) if ftitle else None,
+        "ref": (gram_stream(fref), fref.strip()) if fref else None,
+        "access": list(dict.fromkeys(doc.access)),
+        "fonds": doc.fonds,
+        "category": doc.category,
+        "open_status": doc.open_status or "unreviewed",
+        "topics": [t for t in dict.fromkeys(doc.topics) if t],
+        "year": year,
+        "date_key": date_key(doc.date),
+        "display": json.dumps(display, ensure_ascii=False).encode("utf-8"),
+    }
+
+
+def build_document(a: dict) -> tantivy.Document:
+    """A tantivy document from :func:`analyse` output."""
+    d = tantivy.Document()
+    d.add_unsigned("id", a["id"])
+    # Separate values of a multi-valued field get a position gap, so no phrase spans them.
+    for stream in a["bi"]:
+        d.add_text("bi", stream)
+    d.add_text("uni", a["uni"])
+    d.add_text("words", a["words"])
+    if a["title"]:
+        d.add_text("title_bi", a["title"][0])
+        d.add_text("title_uni", a["title"][1])
+    if a["ref"]:
+        d.add_text("ref_bi", a["ref"][0])
+        d.add_text("ref_exact", a["ref"][1])
+    for token in a["access"]:
+        d.add_text("access", token)
+    for name in ("fonds", "category"):
+        if a[name]:
+            d.add_text(name, a[name])
+    d.add_text("open_status", a["open_status"])
+    for topic in a["topics"]:
+        d.add_text("topic", topic)
+    if a["year"] is not None:
+        d.add_integer("year", int(a["year"]))
+    d.add_integer("date_key", a["date_key"])
+    d.add_bytes("display", a["display"])
+    return d
+
+
+def to_document(doc: SearchDocument) -> tantivy.Document:
+    """A tantivy document carrying pre-made tokens (see ``_analysis``) and display values."""
+    return build_document(analyse(doc))
+
+
+class Generation:
+    """One index generation directory (readers and, lazily, the single writer)."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = path
+        if create:
+            self.index = tantivy.Index(build_schema(), path=str(path), reuse=False)
+            write_meta(path)
+        else:
+            self.index = tantivy.Index.open(str(path))
+        self.version = read_version(path)
+        self.index.config_reader(reload_policy="manual")
+        self.schema = self.index.schema
+        self._writer: tantivy.IndexWriter | None = None
+
+    # --- writing ------------------------------------------------------------------------
+    def writer(self, heap_size: int = DEFAULT_HEAP, threads: int = 0) -> tantivy.IndexWriter:
+        if self._writer is None:
+            try:
+                self._writer = self.index.writer(heap_size, threads)
+            except ValueError as exc:
+                if "Lock" in str(exc):
+                    raise WriterBusy(f"another process holds the writer of {self.path}") from exc
+                raise
+        return self._writer
+
+    def close_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    # --- reading ------------------------------------------------------------------------
+    def searcher(self) -> tantivy.Searcher:
+        return self.index.searcher()
+
+    def facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict:
+        """Counts per facet value over every record the query matches (one aggregation)."""
+        aggs = {
+            name: {"terms": {"field": name, "size": FACET_SIZES[name]}}
+            for name in (*FACET_FIELDS, "year")
+        }
+        raw = searcher.aggregate(query, aggs)
+        out: dict[str, dict[str, int]] = {}
+        for name in (*FACET_FIELDS, "year"):
+            buckets = raw.get(name, {}).get("buckets", [])
+            out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+        return out
+
+
+def load_display(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> tuple[int, dict]:
+    doc = searcher.doc(address)
+    display = json.loads(bytes(doc["display"][0]).decode("utf-8"))
+    return int(doc["id"][0]), display

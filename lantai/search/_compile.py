@@ -1,0 +1,177 @@
+"""Query AST → tantivy query, with the access filter inside the engine query.
+
+Shape of every query sent to tantivy::
+
+    Bool[ Must(match), Must(access tokens), MustNot(excluded ids), Should(ranking …) ]
+
+* ``match`` is the strict reading of the AST: every free-text term must occur as a substring
+  (a position-exact phrase of grams, see ``_analysis.query_grams``).
+* The access clauses are part of the same query, so hit counts, facet counts and snippets are
+  computed over visible records only (never a post-filter on a page of hits).
+* Ranking clauses never change the set of matches (there is always a Must clause): title
+  matches and rjieba word matches add score.
+* ``relaxed`` builds the fallback used when the strict query matches nothing: the free-text
+  terms become a bag of grams of which at least one must match (ranked OR, as BM25 engines do
+  by default); filters, phrases and exclusions stay strict. Exclusions are never loosened, so a
+  ``-term`` keeps excluding.
+"""
+
+from __future__ import annotations
+
+import tantivy
+
+from ._analysis import QueryGrams, dedupe, fold, query_grams, word_tokens
+from ._query import And, DateRange, Keyword, Node, Not, Or, Text, positive_texts, relax
+from ._types import AccessScope
+
+Occur = tantivy.Occur
+TITLE_BOOST = 2.0
+WORD_BOOST = 0.5
+MAX_BAG = 256
+
+
+class Compiler:
+    def __init__(self, schema: tantivy.Schema) -> None:
+        self.schema = schema
+
+    # --- entry points -------------------------------------------------------------------
+    def strict(self, root: And, scope: AccessScope) -> tantivy.Query:
+        return self._wrap(self.node(root), root, scope)
+
+    def relaxed(self, root: And, scope: AccessScope) -> tantivy.Query | None:
+        """The fallback query, or None when there is no free text to loosen."""
+        keep, loose = relax(root)
+        bag = [g for t in loose for g in self._grams(t.value).bag][:MAX_BAG]
+        if not bag:
+            return None
+        shoulds = [(Occur.Should, self._bag_term(g)) for g in bag]
+        any_gram = tantivy.Query.boolean_query(shoulds, minimum_number_should_match=1)
+        strict_rest = self.node(keep)
+        match = any_gram if strict_rest is None else _all_of([any_gram, strict_rest])
+        return self._wrap(match, root, scope)
+
+    # --- AST nodes ----------------------------------------------------------------------
+    def node(self, node: Node) -> tantivy.Query | None:
+        """A query for ``node``; None means 'no constraint' (e.g. only punctuation)."""
+        if isinstance(node, Text):
+            return self._text(node)
+        if isinstance(node, Keyword):
+            values = dedupe([node.value, node.value.upper(), node.value.lower()])
+            return tantivy.Query.term_set_query(self.schema, node.field, values)
+        if isinstance(node, DateRange):
+            return self._date(node)
+        if isinstance(node, Not):
+            inner = self.node(node.child)
+            if inner is None:
+                return None
+            return tantivy.Query.boolean_query(
+                [(Occur.Must, tantivy.Query.all_query()), (Occur.MustNot, inner)]
+            )
+        if isinstance(node, And):
+            return self._and(node)
+        if isinstance(node, Or):
+            parts = [q for q in (self.node(c) for c in node.children) if q is not None]
+            if not parts:
+                return None
+            return tantivy.Query.boolean_query([(Occur.Should, q) for q in parts])
+        return None
+
+    def _and(self, node: And) -> tantivy.Query | None:
+        clauses: list[tuple[Occur, tantivy.Query]] = []
+        for child in node.children:
+            if isinstance(child, Not):
+                inner = self.node(child.child)
+                if inner is not None:
+                    clauses.append((Occur.MustNot, inner))
+            else:
+                q = self.node(child)
+                if q is not None:
+                    clauses.append((Occur.Must, q))
+        if not clauses:
+            return None
+        if all(o == Occur.MustNot for o, _ in clauses):
+            clauses.insert(0, (Occur.Must, tantivy.Query.all_query()))
+        if len(clauses) == 1:
+            return clauses[0][1]
+        return tantivy.Query.boolean_query(clauses)
+
+    def _text(self, node: Text) -> tantivy.Query | None:
+        grams = self._grams(node.value)
+        if grams.empty:
+            return None
+        if node.field == "ref":
+            exact = tantivy.Query.term_query(self.schema, "ref_exact", fold(node.value).strip())
+            parts = self._grams_query(grams, "ref_bi", "ref_bi")
+            if parts is None:
+                return exact
+            return tantivy.Query.boolean_query([(Occur.Should, exact), (Occur.Should, parts)])
+        if node.field == "title":
+            return self._grams_query(grams, "title_bi", "title_uni")
+        return self._grams_query(grams, "bi", "uni")
+
+    def _grams_query(self, grams: QueryGrams, field: str, uni: str) -> tantivy.Query | None:
+        parts: list[tantivy.Query] = []
+        if len(grams.phrase) == 1:
+            parts.append(tantivy.Query.term_query(self.schema, field, grams.phrase[0][1]))
+        elif grams.phrase:
+            parts.append(tantivy.Query.phrase_query(self.schema, field, list(grams.phrase)))
+        parts.extend(tantivy.Query.term_query(self.schema, uni, c) for c in dedupe(grams.loose))
+        return _all_of(parts) if parts else None
+
+    def _date(self, node: DateRange) -> tantivy.Query:
+        # Unknown dates are stored as 0 and must not satisfy an open lower bound.
+        low = node.low if node.low is not None else 1
+        return tantivy.Query.range_query(
+            self.schema, "date_key", tantivy.FieldType.Integer, low, node.high
+        )
+
+    # --- helpers ------------------------------------------------------------------------
+    def _grams(self, value: str) -> QueryGrams:
+        return query_grams(fold(value))
+
+    def _bag_term(self, gram: str) -> tantivy.Query:
+        field = "bi" if len(gram) > 1 else "uni"
+        return tantivy.Query.term_query(self.schema, field, gram)
+
+    def _ranking(self, root: And) -> list[tantivy.Query]:
+        out: list[tantivy.Query] = []
+        for text in positive_texts(root):
+            if text.field is not None:
+                continue
+            grams = self._grams(text.value)
+            title = self._grams_query(grams, "title_bi", "title_uni")
+            if title is not None:
+                out.append(tantivy.Query.boost_query(title, TITLE_BOOST))
+            for word in dedupe(word_tokens(fold(text.value)))[:32]:
+                term = tantivy.Query.term_query(self.schema, "words", word)
+                out.append(tantivy.Query.boost_query(term, WORD_BOOST))
+        return out
+
+    def _wrap(self, match: tantivy.Query | None, root: And, scope: AccessScope) -> tantivy.Query:
+        clauses: list[tuple[Occur, tantivy.Query]] = [
+            (Occur.Must, match if match is not None else tantivy.Query.all_query())
+        ]
+        access = self.access_filter(scope)
+        if access is not None:
+            clauses.append((Occur.Must, access))
+        if scope.exclude_ids:
+            ids = sorted(scope.exclude_ids)
+            clauses.append((Occur.MustNot, tantivy.Query.term_set_query(self.schema, "id", ids)))
+        clauses.extend((Occur.Should, q) for q in self._ranking(root))
+        return tantivy.Query.boolean_query(clauses)
+
+    def access_filter(self, scope: AccessScope) -> tantivy.Query | None:
+        """None for an unrestricted scope; an empty token set matches nothing (fail closed)."""
+        if scope.everything:
+            return None
+        if not scope.tokens:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.const_score_query(
+            tantivy.Query.term_set_query(self.schema, "access", sorted(scope.tokens)), 0.0
+        )
+
+
+def _all_of(parts: list[tantivy.Query]) -> tantivy.Query:
+    if len(parts) == 1:
+        return parts[0]
+    return tantivy.Query.boolean_query([(Occur.Must, q) for q in parts])

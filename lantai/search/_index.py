@@ -1,0 +1,308 @@
+"""``SearchIndex``: the facade over index generations, the single writer and searching.
+
+Concurrency model (DESIGN §7): one indexer process holds the writer (tantivy's lock file
+enforces it: a second process gets ``WriterBusy``); any number of processes read. Readers move
+to newer commits only in :meth:`SearchIndex.reload`, which ``search`` calls first by default.
+
+Exclusion protocol that makes "closing a record takes effect at once" exact:
+
+1. the indexer applies outbox rows, ``commit()``s, and only then marks those rows applied;
+2. a searcher reads the ids of unapplied rows into ``AccessScope.exclude_ids`` and *then*
+   searches (``search`` reloads first), so every row it saw as applied is in the commit it reads.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+from . import _store
+from ._analysis import fold, query_grams, runs
+from ._backend_tantivy import DEFAULT_HEAP, Generation, build_document, load_display, to_document
+from ._compile import Compiler
+from ._query import And, Text, parse, positive_texts, relax
+from ._schema import SCHEMA_VERSION
+from ._snippets import compile_needles, make_snippet
+from ._types import (
+    AccessScope,
+    Hit,
+    RebuildRequired,
+    SearchDocument,
+    SearchResult,
+    SortOrder,
+)
+
+MAX_PER_PAGE = 100
+MAX_OFFSET = 10_000  # deep paging is a crawler's game; bounded work per request
+FACET_NAMES = ("fonds", "year", "category", "topic", "open_status")
+
+
+@dataclass(slots=True)
+class RebuildStats:
+    generation: str
+    records: int
+    seconds: float
+
+
+class SearchIndex:
+    """The search index under ``path`` (a directory of generations, see ``_store``)."""
+
+    def __init__(
+        self, path: str | Path, *, heap_size: int = DEFAULT_HEAP, writer_threads: int = 0
+    ) -> None:
+        self.root = Path(path)
+        self.heap_size = heap_size
+        self.writer_threads = writer_threads
+        self._gen: Generation | None = None
+        self._gen_name: str | None = None
+        self._problem: str | None = None
+        self._dirty = False
+        self._open()
+
+    # --- state --------------------------------------------------------------------------
+    def _open(self) -> None:
+        name = _store.current_name(self.root)
+        if name is None:
+            gen_dir = _store.new_generation(self.root)
+            Generation(gen_dir, create=True)
+            _store.publish(self.root, gen_dir)
+            name = _store.current_name(self.root) or gen_dir.name
+        self._gen, self._gen_name, self._problem = None, name, None
+        try:
+            gen = Generation(self.root / name)
+        except (ValueError, OSError) as exc:
+            self._problem = f"cannot open index generation {name}: {exc}"
+            return
+        if gen.version != SCHEMA_VERSION:
+            self._problem = (
+                f"index {name} has schema version {gen.version}, this Lantai needs "
+                f"{SCHEMA_VERSION}: run `lantai reindex`"
+            )
+        self._gen = gen
+
+    @property
+    def needs_rebuild(self) -> bool:
+        """True when the live generation is missing, unreadable or of another schema version."""
+        return self._problem is not None
+
+    @property
+    def problem(self) -> str | None:
+        return self._problem
+
+    @property
+    def generation(self) -> str | None:
+        return self._gen_name
+
+    def _require(self) -> Generation:
+        if self._problem is not None or self._gen is None:
+            raise RebuildRequired(self._problem or "no index")
+        return self._gen
+
+    def reload(self) -> None:
+        """Pick up the latest commit, or a newly published generation after a rebuild."""
+        name = _store.current_name(self.root)
+        if name is not None and name != self._gen_name and not self._dirty:
+            if self._gen is not None:
+                self._gen.close_writer()
+            self._open()
+        elif self._gen is not None:
+            self._gen.index.reload()
+
+    # --- writing (one process) ----------------------------------------------------------
+    def _writer(self) -> tantivy.IndexWriter:
+        if not self._dirty:
+            self.reload()  # write into the live generation, even right after a rebuild
+        return self._require().writer(self.heap_size, self.writer_threads)
+
+    def add_or_replace(self, docs: Iterable[SearchDocument]) -> int:
+        """Index records, replacing any earlier version with the same id. Not visible until
+        :meth:`commit`."""
+        writer = self._writer()
+        count = 0
+        for doc in docs:
+            writer.delete_documents_by_query(self._id_query(doc.id))
+            writer.add_document(to_document(doc))
+            self._dirty = True
+            count += 1
+        return count
+
+    def _id_query(self, record_id: int) -> tantivy.Query:
+        # delete_documents_by_term silently matches nothing on u64 fields in tantivy-py 0.27;
+        # a term query on the same field does match, so deletion goes through a query.
+        return tantivy.Query.term_query(self._require().schema, "id", int(record_id))
+
+    def delete(self, ids: Iterable[int]) -> None:
+        writer = self._writer()
+        for record_id in ids:
+            writer.delete_documents_by_query(self._id_query(record_id))
+            self._dirty = True
+
+    def commit(self) -> None:
+        """Make pending changes durable and visible to this process's searches."""
+        gen = self._require()
+        if self._dirty:
+            gen.writer(self.heap_size, self.writer_threads).commit()
+            self._dirty = False
+        gen.index.reload()
+
+    def rollback(self) -> None:
+        gen = self._require()
+        if self._dirty:
+            gen.writer(self.heap_size, self.writer_threads).rollback()
+            self._dirty = False
+
+    def close(self) -> None:
+        """Release the writer lock (uncommitted changes are discarded)."""
+        if self._gen is not None:
+            if self._dirty:
+                self.rollback()
+            self._gen.close_writer()
+
+    def rebuild(self, docs: Iterable[SearchDocument], **kwargs: object) -> RebuildStats:
+        """Build a new generation aside and switch to it (see :func:`rebuild`)."""
+        if self._gen is not None:
+            self.close()
+        stats = rebuild(self.root, docs, **kwargs)  # type: ignore[arg-type]
+        self._open()
+        return stats
+
+    # --- reading ------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        scope: AccessScope,
+        *,
+        facets: bool = True,
+        page: int = 1,
+        per_page: int = 20,
+        sort: SortOrder = "relevance",
+        reload: bool = True,
+    ) -> SearchResult:
+        """Run ``query`` for ``scope``. Raises only ``RebuildRequired``; any query text works."""
+        if reload:
+            self.reload()
+        gen = self._require()
+        page = max(1, int(page))
+        per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+        offset = min((page - 1) * per_page, MAX_OFFSET)
+        root = parse(query)
+        compiler = Compiler(gen.schema)
+        searcher = gen.searcher()
+        engine_query = _safe(lambda: compiler.strict(root, scope))
+        if engine_query is None:  # the engine refused the structured query: plain words
+            root = And(tuple(Text(w) for w in query.replace('"', " ").split()[:64]))
+            engine_query = compiler.strict(root, scope)
+        result = _run(searcher, engine_query, per_page, offset, sort)
+        relaxed = False
+        if result.count == 0:
+            loose_query = _safe(lambda: compiler.relaxed(root, scope))
+            if loose_query is not None:
+                result = _run(searcher, loose_query, per_page, offset, sort)
+                engine_query, relaxed = loose_query, result.count > 0
+        pattern = compile_needles(_needles(root, relaxed))
+        hits = []
+        for score, address in result.hits:
+            record_id, display = load_display(searcher, address)
+            hits.append(
+                Hit(
+                    id=record_id,
+                    ref_code=display.get("ref_code") or "",
+                    title=display.get("title") or "",
+                    date=display.get("date"),
+                    snippet=make_snippet(display.get("body") or "", pattern),
+                    score=float(score) if sort == "relevance" else 0.0,
+                )
+            )
+        counts = {name: {} for name in FACET_NAMES}
+        if facets and result.count:
+            counts.update(gen.facets(searcher, engine_query))
+        return SearchResult(
+            total=int(result.count),
+            hits=hits,
+            facets=counts,
+            page=page,
+            per_page=per_page,
+            relaxed=relaxed,
+        )
+
+    def __len__(self) -> int:
+        return self._require().searcher().num_docs
+
+
+def rebuild(
+    path: str | Path,
+    docs: Iterable[SearchDocument],
+    *,
+    heap_size: int = DEFAULT_HEAP,
+    writer_threads: int = 0,
+    analysed: Iterable[dict] | None = None,
+) -> RebuildStats:
+    """Build a complete new generation from ``docs`` aside, then publish it atomically.
+
+    Readers keep serving the previous generation meanwhile and switch on their next
+    ``reload()``. Changes the live indexer applied during the rebuild went to the old
+    generation: re-apply the outbox from the rebuild's starting point afterwards. On failure
+    the half-built generation is removed and the live one is untouched. ``analysed`` may supply
+    pre-analysed documents (``_backend_tantivy.analyse`` output, e.g. from worker processes)
+    instead of ``docs``.
+    """
+    root = Path(path)
+    started = time.perf_counter()
+    gen_dir = _store.new_generation(root)
+    count = 0
+    try:
+        gen = Generation(gen_dir, create=True)
+        writer = gen.writer(heap_size, writer_threads)
+        if analysed is not None:
+            for item in analysed:
+                writer.add_document(build_document(item))
+                count += 1
+        else:
+            for doc in docs:
+                writer.add_document(to_document(doc))
+                count += 1
+        writer.commit()
+        gen.close_writer()
+    except BaseException:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        raise
+    _store.publish(root, gen_dir)
+    _store.prune(root)
+    return RebuildStats(gen_dir.name, count, time.perf_counter() - started)
+
+
+def _run(searcher: tantivy.Searcher, query: tantivy.Query, limit: int, offset: int, sort: str):
+    if sort == "date":
+        return searcher.search(
+            query,
+            limit,
+            count=True,
+            order_by_field="date_key",
+            offset=offset,
+            order=tantivy.Order.Desc,
+        )
+    return searcher.search(query, limit, count=True, offset=offset)
+
+
+def _needles(root: And, relaxed: bool) -> list[list[str]]:
+    texts = [t for t in positive_texts(root) if t.field is None]
+    needles = [runs(fold(t.value)) for t in texts]
+    if relaxed:
+        for text in relax(root)[1]:
+            needles.extend([g] for g in query_grams(fold(text.value)).bag)
+    return needles
+
+
+def _safe(build):
+    """Build an engine query; None if tantivy rejects it (a Rust panic is a BaseException)."""
+    try:
+        return build()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:
+        return None

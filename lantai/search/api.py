@@ -1,0 +1,46 @@
+"""``/api/search``: the JSON search endpoint, access-scoped like every other surface."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from lantai.search.service import search_for
+
+router = Router(tags=["search"])
+
+
+class HitOut(Schema):
+    ref_code: str
+    title: str
+    date: str | None
+    snippet: str
+    score: float
+
+
+class SearchOut(Schema):
+    total: int
+    page: int
+    relaxed: bool
+    hits: list[HitOut]
+    facets: dict[str, dict[str, int]]
+
+
+@router.get("/search", response=SearchOut, summary="全文检索 / full-text search")
+def search(
+    request: HttpRequest, q: str = "", page: int = 1, per_page: int = 20, sort: str = "relevance"
+) -> dict:
+    result = search_for(
+        request.user,
+        q[:500],
+        page=max(1, min(page, 500)),
+        per_page=max(1, min(per_page, 100)),
+        sort=sort,
+    )
+    return {
+        "total": result.total,
+        "page": result.page,
+        "relaxed": result.relaxed,
+        "hits": [hit.as_dict() for hit in result.hits],
+        "facets": result.facets,
+    }

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def apply_search_outbox() -> int:
+    """Apply pending search changes (enqueued after each committing transaction)."""
+    from lantai.search.indexer import apply_outbox
+
+    return apply_outbox()
