@@ -22,12 +22,16 @@ LANTAI_COMMANDS = {
     "search": '全文检索（search "查询" [--as public|staff] [--json]）',
     "reindex": "从数据库重建检索索引",
 }
-NO_DJANGO_COMMANDS: dict[str, str] = {}
+# Plain-Python commands: no database needed, so no Django start-up. name → (module, summary)
+NO_DJANGO_COMMANDS: dict[str, tuple[str, str]] = {
+    "extract": ("lantai.text.command", "文本处理：extract FILE [--json] 提取题名、日期、责任者、正文"),
+}
 
 
 def print_help() -> None:
     print("兰台 Lantai 数字档案馆\n\n用法：lantai <命令> [参数]，lantai <命令> --help 查看说明\n")
-    for name, summary in {**LANTAI_COMMANDS, **NO_DJANGO_COMMANDS}.items():
+    summaries = {name: summary for name, (_, summary) in NO_DJANGO_COMMANDS.items()}
+    for name, summary in {**LANTAI_COMMANDS, **summaries}.items():
         print(f"  {name:<12}{summary}")
     print("\n其余 Django 管理命令（如 migrate、shell）也可使用。")
 
@@ -80,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] in NO_DJANGO_COMMANDS:
         from importlib import import_module
 
-        return import_module(NO_DJANGO_COMMANDS[argv[0]]).main(argv[1:])
+        return import_module(NO_DJANGO_COMMANDS[argv[0]][0]).main(argv[1:])
     status = setup_django()
     if status:
         return status
