@@ -1,0 +1,208 @@
+"""Search speed on a large real-text corpus: build time, index size, peak RSS, latencies.
+
+    .venv/bin/python bench/search/build_corpus.py --records 200000
+    .venv/bin/python bench/search/speed.py --records 200000 [--workers 2] [--no-lucene]
+
+Query classes (50 queries each, generated from the corpus with a fixed seed): a common word,
+a rare word, two words (AND), a quoted phrase, and a common word with ``date:2010..2024``.
+Every Lantai query returns 10 hits with snippets cut from the original text and facet counts
+(fonds, year, 门类, topic, open status) over all matches, for the public scope. "core" repeats
+them without facets. The Lucene peer runs the same strings as its default bag-of-bigrams query
+(quotes and the date filter dropped), returning the top 10 with stored text; its jar has no
+facet or highlight module, so compare it with Lantai's "core" column first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import multiprocessing as mp
+import random
+import resource
+import shutil
+import statistics
+import sys
+import time
+
+from _common import OUT, lucene_available, require, run_lucene, write_jsonl
+
+sys.path.insert(0, str(OUT.parents[2]))
+from lantai.search import AccessScope, SearchDocument, SearchIndex, rebuild
+from lantai.search._analysis import fold, word_tokens
+from lantai.search._backend_tantivy import analyse
+
+
+def _analyse_line(line: str) -> dict:
+    return analyse(SearchDocument(**json.loads(line)))
+
+
+def build(corpus, path, workers: int, heap: int) -> dict:
+    shutil.rmtree(path, ignore_errors=True)
+    t0 = time.perf_counter()
+    with corpus.open(encoding="utf-8") as fh:
+        if workers > 1:
+            with mp.get_context("fork").Pool(workers) as pool:
+                stats = rebuild(
+                    path, (), analysed=pool.imap(_analyse_line, fh, chunksize=64), heap_size=heap
+                )
+        else:
+            stats = rebuild(path, (SearchDocument(**json.loads(x)) for x in fh), heap_size=heap)
+    seconds = time.perf_counter() - t0
+    size = sum(p.stat().st_size for p in (path / stats.generation).rglob("*") if p.is_file())
+    rss = (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024
+    )
+    return {"records": stats.records, "build_s": seconds, "index_bytes": size, "peak_rss_mb": rss}
+
+
+def make_queries(corpus, seed: int, per_class: int = 50) -> dict[str, list[str]]:
+    rng = random.Random(seed)
+    sample = []
+    with corpus.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            if n % 40 == 0:
+                sample.append(json.loads(line)["body"])
+            if len(sample) >= 4000:
+                break
+    df: collections.Counter[str] = collections.Counter()
+    per_doc = []
+    for body in sample:
+        words = {w for w in word_tokens(fold(body)) if len(w) >= 2 and not w.isascii()}
+        per_doc.append(sorted(words))
+        df.update(words)
+    common = [w for w, _ in df.most_common(100)]
+    rare = [w for w, c in df.items() if c == 1 and len(w) >= 3]
+    mid = {w for w, c in df.items() if 20 <= c <= 400}
+    pairs = []
+    while len(pairs) < per_class:
+        words = [w for w in rng.choice(per_doc) if w in mid]
+        if len(words) >= 2:
+            pairs.append(" ".join(rng.sample(words, 2)))
+    phrases = []
+    while len(phrases) < per_class:
+        body = rng.choice(sample)
+        start = rng.randrange(max(1, len(body) - 8))
+        piece = body[start : start + rng.randint(4, 8)]
+        if all(c.isalnum() for c in piece) and len(piece) >= 4:
+            phrases.append(f'"{piece}"')
+    return {
+        "common word": [rng.choice(common) for _ in range(per_class)],
+        "rare word": rng.sample(rare, per_class),
+        "two words": pairs,
+        "phrase": phrases,
+        "facets+date": [f"{rng.choice(common)} date:2010..2024" for _ in range(per_class)],
+    }
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    ms = sorted(s * 1000 for s in samples)
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return q[49], q[94], q[98]
+
+
+def time_lantai(path, queries, facets: bool) -> dict[str, list[float]]:
+    index = SearchIndex(path)
+    scope = AccessScope.public()
+    out = {}
+    for label, qs in queries.items():
+        for q in qs:  # warm-up pass (page cache, lazy loading)
+            index.search(q, scope, per_page=10, facets=facets, reload=False)
+        times = []
+        for q in qs:
+            t0 = time.perf_counter()
+            index.search(q, scope, per_page=10, facets=facets, reload=False)
+            times.append(time.perf_counter() - t0)
+        out[label] = times
+    return out
+
+
+def time_lucene(corpus, queries) -> tuple[dict, dict[str, list[float]]]:
+    base = OUT / "speed"
+    lucene_corpus = base / f"lucene-corpus-{corpus.stem}.jsonl"
+    if not lucene_corpus.exists():
+        with corpus.open(encoding="utf-8") as fh:
+            write_jsonl(
+                lucene_corpus,
+                (
+                    {"id": r["id"], "title": r["title"], "text": r["body"]}
+                    for r in map(json.loads, fh)
+                ),
+            )
+    rows, labels = [], {}
+    for label, qs in queries.items():
+        for i, q in enumerate(qs):
+            qid = f"{label}-{i}"
+            labels[qid] = label
+            text = q.replace('"', " ").split(" date:")[0]
+            rows.append({"id": qid, "text": text})
+    write_jsonl(base / "lucene-queries.jsonl", rows)
+    res = run_lucene(
+        {
+            "corpus": str(lucene_corpus),
+            "index": str(base / f"lucene-{corpus.stem}"),
+            "queries": str(base / "lucene-queries.jsonl"),
+            "k": 10,
+            "repeat": 2,
+        }
+    )
+    out: dict[str, list[float]] = collections.defaultdict(list)
+    for qid, ts in res["times"].items():
+        out[labels[qid]].append(ts[-1])
+    return res.get("build", {}), out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--heap", type=int, default=256_000_000)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--no-lucene", action="store_true")
+    parser.add_argument("--no-build", action="store_true")
+    args = parser.parse_args()
+    corpus = require(OUT / f"corpus-{args.records}.jsonl")
+    path = OUT / "speed" / f"lantai-{args.records}"
+    if not args.no_build:
+        info = build(corpus, path, args.workers, args.heap)
+        print(
+            f"Lantai build: {info['records']} records in {info['build_s']:.1f} s "
+            f"({info['records'] / info['build_s']:.0f} rec/s), index "
+            f"{info['index_bytes'] / 2**20:.0f} MiB, peak RSS {info['peak_rss_mb']:.0f} MiB "
+            f"(workers={args.workers})",
+            flush=True,
+        )
+    queries = make_queries(corpus, args.seed)
+    full = time_lantai(path, queries, facets=True)
+    core = time_lantai(path, queries, facets=False)
+    peer = None
+    why_not = "disabled (--no-lucene)" if args.no_lucene else lucene_available()
+    if why_not is None:
+        lbuild, peer = time_lucene(corpus, queries)
+        if lbuild:
+            print(
+                f"Lucene build: {lbuild['records']} records in {lbuild['build_s']:.1f} s, "
+                f"index {lbuild['index_bytes'] / 2**20:.0f} MiB"
+            )
+    print(
+        f"{'query class':14} {'Lantai full p50/p95/p99 ms':>28} {'core p50/p95/p99':>22}"
+        f" {'Lucene p50/p95/p99':>22}"
+    )
+    for label in queries:
+        f50, f95, f99 = percentiles(full[label])
+        c50, c95, c99 = percentiles(core[label])
+        line = f"{label:14} {f50:12.2f} {f95:7.2f} {f99:7.2f} {c50:9.2f} {c95:6.2f} {c99:6.2f}"
+        if peer:
+            p50, p95, p99 = percentiles(peer[label])
+            line += f" {p50:9.2f} {p95:6.2f} {p99:6.2f}"
+        print(line, flush=True)
+    if why_not:
+        print(f"Lucene peer not run: {why_not}")
+
+
+if __name__ == "__main__":
+    main()
