@@ -24,7 +24,7 @@ LANTAI_COMMANDS = {
 }
 # Plain-Python commands: no database needed, so no Django start-up. name → (module, summary)
 NO_DJANGO_COMMANDS: dict[str, tuple[str, str]] = {
-    "extract": ("lantai.text.command", "文本处理：extract FILE [--json] 提取题名、日期、责任者、正文"),
+    "extract": ("lantai.text.command", "文本处理：extract FILE [--json] 提取题名、日期、正文等"),
 }
 
 
