@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import path
 
 from lantai.api import api
-from lantai.portal import views
+from lantai.portal import search_views, views
 
 admin.site.site_header = "兰台 Lantai 业务后台"
 admin.site.site_title = "兰台 Lantai"
@@ -11,6 +11,7 @@ admin.site.index_title = "档案业务管理"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("search", search_views.search_page, name="search"),
     path("item/<path:ref_code>", views.item_detail, name="item"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -88,7 +88,7 @@ def normalise_retention(value: str) -> str:
         return text
     if text in LEGACY_RETENTION:
         return LEGACY_RETENTION[text]
-    allowed = "、".join([*RETENTION, *RETENTION.values(), "永久", "长期", "短期"])
+    allowed = "、".join([*RETENTION, *RETENTION.values(), "长期", "短期"])
     raise DomainError(f"保管期限「{value}」不在值域内：可用 {allowed}")
 
 

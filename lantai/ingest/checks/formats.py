@@ -1,0 +1,180 @@
+"""Format identification: magic bytes decide, PRONOM (pygfried) names.
+
+Design decisions:
+
+- The policy key (``pdf``, ``ofd``, ``tiff`` …) comes from Lantai's own magic-byte rules on the
+  first 64 KiB: deterministic, fast, and the same with or without optional packages. Zip-based
+  formats are told apart by their members (``OFD.xml`` → OFD, ``word/document.xml`` → DOCX).
+- When ``pygfried`` (siegfried with PRONOM built in) is installed its PUID is recorded as well,
+  for the Component's format id; it is optional and never decides acceptance.
+- Text is told from binary by decoding (UTF-8, then GB18030) with no NUL bytes; HTML by a
+  ``<html``/``<!doctype html`` near the start.
+- Results are cached per (path, size, mtime): several checks ask about the same file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+HEAD = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    label: str
+    mime: str
+    puid: str = ""
+
+
+LABELS = {
+    "pdf": ("PDF", "application/pdf"),
+    "ofd": ("OFD", "application/ofd"),
+    "tiff": ("TIFF", "image/tiff"),
+    "jpeg": ("JPEG", "image/jpeg"),
+    "png": ("PNG", "image/png"),
+    "gif": ("GIF", "image/gif"),
+    "wav": ("WAV", "audio/wav"),
+    "mp3": ("MP3", "audio/mpeg"),
+    "mp4": ("MP4", "video/mp4"),
+    "html": ("HTML", "text/html"),
+    "xml": ("XML", "application/xml"),
+    "txt": ("纯文本", "text/plain"),
+    "docx": ("DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pptx": ("PPTX", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    "ole": ("OLE 复合文档（DOC/XLS/加密 Office）", "application/x-ole-storage"),
+    "zip": ("ZIP 压缩包", "application/zip"),
+    "rar": ("RAR 压缩包", "application/vnd.rar"),
+    "7z": ("7z 压缩包", "application/x-7z-compressed"),
+    "gzip": ("GZIP 压缩包", "application/gzip"),
+    "exe": ("Windows 可执行程序", "application/vnd.microsoft.portable-executable"),
+    "elf": ("ELF 可执行程序", "application/x-executable"),
+    "macho": ("Mach-O 可执行程序", "application/x-mach-binary"),
+    "empty": ("空文件", "application/octet-stream"),
+    "unknown": ("未知格式", "application/octet-stream"),
+}
+# Extension → the format keys it may hold (1-10 extension consistency).
+EXTENSIONS = {
+    "pdf": ("pdf",),
+    "ofd": ("ofd",),
+    "tif": ("tiff",),
+    "tiff": ("tiff",),
+    "jpg": ("jpeg",),
+    "jpeg": ("jpeg",),
+    "png": ("png",),
+    "gif": ("gif",),
+    "wav": ("wav",),
+    "mp3": ("mp3",),
+    "mp4": ("mp4",),
+    "html": ("html", "txt", "xml"),
+    "htm": ("html", "txt", "xml"),
+    "txt": ("txt",),
+    "xml": ("xml", "txt"),
+    "docx": ("docx",),
+    "xlsx": ("xlsx",),
+    "doc": ("ole",),
+    "xls": ("ole",),
+}
+_MAGIC = [
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"GIF8", "gif"),
+    (b"ID3", "mp3"),
+    (b"MZ", "exe"),
+    (b"\x7fELF", "elf"),
+    (b"\xcf\xfa\xed\xfe", "macho"),
+    (b"\xce\xfa\xed\xfe", "macho"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+]
+_HTML = re.compile(rb"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
+
+
+def identify(path: Path) -> Format:
+    stat = os.stat(path)
+    return _identify(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _identify(path: str, size: int, mtime: int) -> Format:
+    key = "empty" if size == 0 else _magic_key(Path(path))
+    label, mime = LABELS[key]
+    return Format(key, label, mime, _puid(path) if size else "")
+
+
+def _magic_key(path: Path) -> str:
+    with open(path, "rb") as stream:
+        head = stream.read(HEAD)
+    for magic, key in _MAGIC:
+        if head.startswith(magic):
+            return key
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return "mp3"  # MPEG audio frame sync without an ID3 tag
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_key(path)
+    return _text_key(head)
+
+
+def _zip_key(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = {n.lower() for n in archive.namelist()}
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "zip"
+    if "ofd.xml" in names:
+        return "ofd"
+    for member, key in (
+        ("word/document.xml", "docx"),
+        ("xl/workbook.xml", "xlsx"),
+        ("ppt/presentation.xml", "pptx"),
+    ):
+        if member in names:
+            return key
+    return "zip"
+
+
+def _text_key(head: bytes) -> str:
+    if b"\x00" in head:
+        return "unknown"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            # final=False: a multi-byte character cut at the end of the sample is not an error
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return "unknown"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if _HTML.search(head[:4096]):
+        return "html"
+    if stripped.startswith(b"<?xml"):
+        return "xml"
+    return "txt"
+
+
+def _puid(path: str) -> str:
+    try:
+        import pygfried
+    except ImportError:
+        return ""
+    try:
+        return str(pygfried.identify(path))
+    except Exception:  # siegfried errors are not a reason to fail identification
+        return ""

@@ -1,0 +1,178 @@
+"""Does a file really open? One small opener per format; each returns a reason or ``None``.
+
+Design decisions:
+
+- Openers read structure, not whole files, and files over ``OPEN_LIMIT`` get only the cheap
+  structural test (head and tail), so a 10 GB video is never loaded.
+- A PDF must parse with pypdf *and* end with ``%%EOF``: pypdf's lenient mode rebuilds a cut
+  cross-reference table and would open a truncated file that other readers reject.
+- :func:`encryption` answers the separate 3-8 question (encrypted PDF, encrypted zip members,
+  an Office file encrypted into an OLE container); archives are expected decrypted (DA/T 70).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import logging
+import struct
+import wave
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+OPEN_LIMIT = 512 * 1024 * 1024
+TAIL = 2048
+
+
+def _tail(path: Path, size: int = TAIL) -> bytes:
+    with open(path, "rb") as stream:
+        stream.seek(0, io.SEEK_END)
+        stream.seek(max(0, stream.tell() - size))
+        return stream.read()
+
+
+def open_pdf(path: Path) -> str | None:
+    if b"%%EOF" not in _tail(path):
+        return "文件不完整（缺少 %%EOF 结尾标记，可能传输中被截断）"
+    if path.stat().st_size > OPEN_LIMIT:
+        return None
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not our report
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            return None  # reported by 3-8, cannot be read further without the password
+        if len(reader.pages) == 0:
+            return "PDF 没有页面"
+        reader.pages[0].extract_text()
+    except (PdfReadError, ValueError, KeyError, TypeError, struct.error, OSError) as error:
+        return f"PDF 无法解析（{type(error).__name__}：{str(error)[:80]}）"
+    return None
+
+
+def open_zip_based(path: Path) -> str | None:
+    if path.stat().st_size > OPEN_LIMIT:
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if any(info.flag_bits & 0x1 for info in archive.infolist()):
+                return None  # encrypted: 3-8
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        return f"压缩结构损坏（{error}）"
+    return f"成员「{bad}」校验失败" if bad else None
+
+
+def open_image(path: Path) -> str | None:
+    with open(path, "rb") as stream:
+        is_jpeg = stream.read(3) == b"\xff\xd8\xff"
+    if is_jpeg and b"\xff\xd9" not in _tail(path, 64):
+        return "JPEG 不完整（缺少结束标记 FFD9）"
+    if path.stat().st_size > OPEN_LIMIT:
+        return None
+    try:
+        from PIL import Image
+    except ImportError:
+        return None
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except Exception as error:  # Pillow raises many kinds for broken images
+        return f"图像无法解码（{type(error).__name__}）"
+    return None
+
+
+def open_wav(path: Path) -> str | None:
+    try:
+        with wave.open(str(path)) as audio:
+            if audio.getnframes() == 0:
+                return "WAV 没有音频数据"
+    except (wave.Error, EOFError, OSError) as error:
+        return f"WAV 无法解析（{error}）"
+    return None
+
+
+def open_mp4(path: Path) -> str | None:
+    """Walk the top-level boxes: sizes must tile the file and a ``moov`` box must exist."""
+    size, position, boxes = path.stat().st_size, 0, set()
+    with open(path, "rb") as stream:
+        while position < size:
+            stream.seek(position)
+            header = stream.read(16)
+            if len(header) < 8:
+                return "MP4 结构不完整"
+            length, kind = struct.unpack(">I4s", header[:8])
+            if length == 1 and len(header) == 16:
+                length = struct.unpack(">Q", header[8:16])[0]
+            elif length == 0:
+                length = size - position
+            if length < 8 or position + length > size:
+                return f"MP4 盒「{kind.decode('latin-1')}」长度越界，文件可能被截断"
+            boxes.add(kind)
+            position += length
+    return None if b"moov" in boxes else "MP4 缺少 moov 盒，无法播放"
+
+
+def open_text(path: Path) -> str | None:
+    with open(path, "rb") as stream:
+        head = stream.read(1024 * 1024)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            return None
+        except UnicodeDecodeError:
+            continue
+    return "文本编码无法识别（应为 UTF-8 或 GB18030）"
+
+
+OPENERS: dict[str, Callable[[Path], str | None]] = {
+    "pdf": open_pdf,
+    "ofd": open_zip_based,
+    "docx": open_zip_based,
+    "xlsx": open_zip_based,
+    "pptx": open_zip_based,
+    "zip": open_zip_based,
+    "jpeg": open_image,
+    "png": open_image,
+    "tiff": open_image,
+    "gif": open_image,
+    "wav": open_wav,
+    "mp4": open_mp4,
+    "html": open_text,
+    "txt": open_text,
+    "xml": open_text,
+}
+
+
+def encryption(path: Path, key: str) -> str | None:
+    """Why the file is encrypted, or ``None``."""
+    if key == "pdf" and path.stat().st_size <= OPEN_LIMIT:
+        return _pdf_encrypted(path)
+    if key in ("ofd", "docx", "xlsx", "pptx", "zip"):
+        with (
+            contextlib.suppress(zipfile.BadZipFile, OSError, ValueError),
+            zipfile.ZipFile(path) as archive,
+        ):
+            if any(info.flag_bits & 0x1 for info in archive.infolist()):
+                return "压缩成员已加密"
+    if key == "ole":
+        with open(path, "rb") as stream:
+            head = stream.read(1024 * 1024)
+        if "EncryptedPackage".encode("utf-16-le") in head:
+            return "Office 文件已加密（EncryptedPackage）"
+    return None
+
+
+def _pdf_encrypted(path: Path) -> str | None:
+    from pypdf import PdfReader
+
+    try:
+        if PdfReader(path, strict=False).is_encrypted:
+            return "PDF 已加密"
+    except Exception:  # unreadable PDFs are reported by 3-4
+        return None
+    return None

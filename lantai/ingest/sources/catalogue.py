@@ -1,0 +1,214 @@
+"""Reading a transfer catalogue (目录文件): CSV or XLSX, Chinese or English headers.
+
+Design decisions:
+
+- Encodings: a BOM decides (UTF-8, UTF-16); otherwise strict UTF-8, then strict GB18030 (a
+  superset of GBK and GB2312, what Chinese Excel saves as "CSV"). GB18030 decodes most byte
+  strings without error, so a wrongly encoded file (Big5, Shift-JIS) shows up as a header in
+  which no known column is found: that is reported as an encoding problem (3-1) naming the
+  file, not as a list of "missing" columns.
+- Headers are matched after NFKC, removing spaces and brackets and lower-casing, against the
+  DA/T 18 names and common variants (``HEADER_ALIASES``). Unknown columns are kept under their
+  own header so nothing the unit wrote is dropped.
+- Digest columns map to hashlib names (``SHA256``, ``SM3``, ``MD5``); a bare 数字摘要 column
+  uses a 摘要算法 column if there is one, otherwise the digest's length (32 → MD5, 40 → SHA-1,
+  64 → SHA-256 or SM3, recorded as ``sha256|sm3`` and accepted if either matches).
+- Several files in one row are separated by ``;``, ``；`` or ``|``; digests follow the same order.
+- A catalogue is small next to the files it lists, so it is read whole; the files are not.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lantai.ingest.submission import Problem, nfc
+
+CATALOGUE_NAMES = ("目录", "归档文件目录", "移交目录", "文件目录", "catalogue", "catalog", "index")
+CATALOGUE_SUFFIXES = (".csv", ".xlsx")
+# Columns a folder catalogue must have (2-3 元数据项完整性检测). 档号 is not among them: a
+# row without one gets a 档号 allocated from 年度/保管期限/机构 on acceptance.
+REQUIRED_COLUMNS = ("title", "creator", "date", "retention", "file")
+
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "ref_code": ("档号", "refcode", "referencecode", "ref", "archivalcode"),
+    "fonds": ("全宗号", "全宗代码", "fonds", "fondscode"),
+    "title": ("题名", "标题", "文件题名", "正题名", "title"),
+    "creator": ("责任者", "作者", "发文机关", "creator", "author"),
+    "date": ("日期", "形成日期", "成文日期", "文件日期", "date"),
+    "doc_number": ("文号", "文件编号", "发文字号", "docnumber", "documentnumber", "docno"),
+    "retention": ("保管期限", "retention", "retentionperiod"),
+    "classification": ("密级", "classification", "securityclassification"),
+    "pages": ("页数", "pages", "pagecount"),
+    "category": ("门类", "门类代码", "档案门类", "category"),
+    "org": ("机构问题", "机构问题代码", "机构代码", "问题代码", "机构", "org", "organisation"),
+    "year": ("年度", "year"),
+    "number": ("件号", "number", "itemnumber"),
+    "carrier": ("载体", "载体类型", "carrier"),
+    "topics": ("主题词", "关键词", "topics", "keywords", "subject"),
+    "description": ("摘要", "附注", "备注", "内容摘要", "description", "notes", "remarks"),
+    "url": ("网址", "url", "uri"),
+    "capture_date": ("采集时间", "采集日期", "capturedate"),
+    "size": ("文件大小", "大小", "字节数", "size", "filesize", "bytes"),
+    "format": ("文件格式", "格式", "format", "fileformat"),
+    "file": (
+        "文件名",
+        "电子文件名",
+        "计算机文件名",
+        "文件",
+        "文件路径",
+        "file",
+        "files",
+        "filename",
+        "filenames",
+        "path",
+    ),
+    "digest_algorithm": ("摘要算法", "数字摘要算法", "digestalgorithm", "algorithm"),
+    "digest": ("数字摘要", "摘要值", "校验值", "digest", "checksum"),
+    "digest:sha256": ("sha256", "sha256摘要", "sha256值"),
+    "digest:sm3": ("sm3", "sm3摘要", "sm3值"),
+    "digest:md5": ("md5", "md5摘要", "md5值"),
+    "digest:sha1": ("sha1", "sha1摘要"),
+    "digest:sha512": ("sha512",),
+}
+_ALIAS_TO_KEY = {alias: key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
+_BRACKETS = re.compile(r"[\s()\[\]{}（）【】_\-:：/·.]")
+FILE_SEPARATORS = re.compile(r"[;；|]")
+
+
+def normalise_header(text: str) -> str:
+    return _BRACKETS.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def header_key(text: str) -> str | None:
+    """Canonical key for a column header, or ``None`` if it is not one we know."""
+    return _ALIAS_TO_KEY.get(normalise_header(text))
+
+
+def find_catalogue(root: Path) -> Path | None:
+    """The catalogue at the top of ``root``: 目录.csv/.xlsx and the variants above."""
+    candidates = [p for p in root.iterdir() if p.is_file() and not p.is_symlink()]
+    for stem in CATALOGUE_NAMES:
+        for path in sorted(candidates):
+            name = nfc(path.name).lower()
+            if name in (stem + suffix for suffix in CATALOGUE_SUFFIXES):
+                return path
+    for path in sorted(candidates):
+        if path.suffix.lower() in CATALOGUE_SUFFIXES and "目录" in nfc(path.stem):
+            return path
+    return None
+
+
+@dataclass
+class Table:
+    """A catalogue as read: canonical column keys and rows numbered as in a spreadsheet."""
+
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_catalogue(path: Path, name: str) -> Table:
+    """Read and map the catalogue at ``path`` (``name`` is how messages call it)."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            grid = _xlsx_grid(path)
+        else:
+            text = decode_catalogue(path.read_bytes())
+            grid = list(csv.reader(io.StringIO(text, newline="")))
+    except UnicodeDecodeError:
+        return _unreadable(name, "编码无法识别：请另存为 UTF-8 或 GB18030 编码的 CSV")
+    except Exception as error:  # openpyxl raises many kinds for a broken workbook
+        return _unreadable(name, f"无法读取（{type(error).__name__}）：请确认是有效的 XLSX 或 CSV")
+    return _map_grid(grid, name)
+
+
+def decode_catalogue(data: bytes) -> str:
+    """BOM → that encoding; else strict UTF-8; else strict GB18030; else UnicodeDecodeError."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def _unreadable(name: str, message: str) -> Table:
+    return Table(problems=[Problem(name, None, None, "目录文件" + message, "3-1")])
+
+
+def _xlsx_grid(path: Path) -> list[list[str]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    """Excel values as the text a person sees: 12.0 → ``12``, a date → ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _map_grid(grid: list[list[str]], name: str) -> Table:
+    table = Table()
+    filled = [i for i, row in enumerate(grid) if any(cell.strip() for cell in row)]
+    if not filled:
+        return _unreadable(name, "为空：应有表头行和每件一行")
+    # The header is the first of the first few filled rows with a known column: catalogues
+    # exported from office software often start with a title line (「2020年归档文件目录」).
+    start = next((i for i in filled[:5] if any(header_key(c) for c in grid[i])), filled[0])
+    header = [nfc(cell.strip()) for cell in grid[start]]
+    table.columns = [header_key(cell) or cell for cell in header]
+    if not any(key in HEADER_ALIASES for key in table.columns):
+        shown = "、".join(h for h in header[:6] if h)
+        return _unreadable(
+            name,
+            f"表头（{shown}）中没有可识别的列：编码可能有误（应为 UTF-8 或 GB18030），"
+            "或表头不在前五行",
+        )
+    missing = [k for k in REQUIRED_COLUMNS if k not in table.columns]
+    if missing:
+        labels = "、".join(_REQUIRED_LABELS[k] for k in missing)
+        table.problems.append(
+            Problem(
+                name, start + 1, missing[0], f"目录缺少必备列：{labels}。请补充后重新移交", "2-3"
+            )
+        )
+    for index in range(start + 1, len(grid)):
+        cells = grid[index]
+        if any(cell.strip() for cell in cells):
+            values = {c: nfc(v.strip()) for c, v in zip(table.columns, cells, strict=False)}
+            table.rows.append((index + 1, values))
+    return table
+
+
+_REQUIRED_LABELS = {
+    "title": "题名",
+    "creator": "责任者",
+    "date": "日期",
+    "retention": "保管期限",
+    "file": "文件名（电子文件名）",
+}
