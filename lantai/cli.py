@@ -16,6 +16,8 @@ LANTAI_COMMANDS = {
     "serve": "启动生产 Web 服务（含任务 worker）",
     "worker": "单独启动任务 worker",
     "fonds": "全宗管理（fonds add CODE NAME）",
+    "ingest": "接收进馆：四性检测并入库（ingest PATH --fonds CODE [--check-only] [--json]）",
+    "fixity": "固定性校验：重新核对所有存储文件的摘要",
     "createuser": "创建账号并授予角色",
     "audit": "审计日志（audit verify）",
     "review": "开放审核（review decide 档号 open|controlled|closed --reason 理由）",

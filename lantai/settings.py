@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lantai.audit",
     "lantai.access",
     "lantai.archive",
+    "lantai.ingest",
     "lantai.search",
     "lantai.portal",
 ]

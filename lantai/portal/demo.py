@@ -21,6 +21,12 @@ from lantai.archive.models import Fonds, Item
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample"
 DEMO_ARCHIVE_NAME = "兰台区档案馆"
+SAMPLE_AGENCIES = {
+    "J001": "兰台区人民政府办公室",
+    "J002": "兰台区卫生健康局",
+    "J003": "兰台区乡村振兴局",
+    "Z001": "兰台区档案馆征集",
+}
 
 
 @dataclass(frozen=True)
@@ -81,51 +87,26 @@ def apply_review_decisions() -> int:
     return applied
 
 
-def _row_text(folder: Path, names: str) -> str:
-    from lxml import html as lxml_html
-
-    for name in names.split(";"):
-        path = folder / name
-        if path.suffix == ".txt":
-            return path.read_text(encoding="utf-8").strip()
-        if path.suffix == ".html":
-            return lxml_html.fromstring(path.read_bytes()).text_content().strip()
-    return ""
-
-
 def load_sample_items() -> int:
-    """Create the sample items from the catalogues (records only; files arrive via ingest)."""
-    from lantai.archive.allocation import reserve_existing
-    from lantai.archive.domains import normalise_retention
+    """Receive each sample fonds folder through the real ingest pipeline (四性检测, AIPs, index).
+
+    A fonds whose sample batch was accepted before is skipped, so the demo can be restarted.
+    """
+    from lantai.archive.models import TransferBatch
+    from lantai.ingest.batch import IngestError, ingest
 
     created = 0
     for folder in fonds_dirs():
-        fonds = Fonds.objects.get(code=folder.name)
-        with transaction.atomic():
-            for row in read_csv(folder / "目录.csv"):
-                if Item.objects.filter(ref_code=row["档号"]).exists():
-                    continue
-                parsed = fonds.grammar.parse(row["档号"])
-                reserve_existing(fonds, parsed.text)
-                Item.objects.create(
-                    fonds=fonds,
-                    ref_code=parsed.text,
-                    category=row["门类"],
-                    year=int(row["年度"]),
-                    org_code=row["机构问题"],
-                    number=parsed.number,
-                    title=row["题名"],
-                    creator=row["责任者"],
-                    date=row["日期"],
-                    doc_number=row["文号"],
-                    retention=normalise_retention(row["保管期限"]),
-                    retention_original=row["保管期限"],
-                    classification=row["密级"],
-                    pages=int(row["页数"] or 0) or None,
-                    topics=[t for t in row["主题词"].split(";") if t],
-                    text=_row_text(folder, row["文件名"]),
-                )
-                created += 1
+        already = TransferBatch.objects.filter(
+            fonds__code=folder.name, state="accepted", source_name=str(folder)
+        ).exists()
+        if already:
+            continue
+        report = ingest(folder, fonds_code=folder.name, agency=SAMPLE_AGENCIES.get(folder.name, ""))
+        if report.status != "accepted":
+            failed = [c["code"] + " " + c["detail"] for c in report.checks if c["passed"] is False]
+            raise IngestError(f"示例全宗 {folder.name} 未通过四性检测：" + "；".join(failed))
+        created += report.items
     return created
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from rich.console import Console
 from rich.table import Table
 
 from lantai.cli_base import LantaiCommand
+from lantai.ingest.batch import IngestError
 from lantai.portal import demo
 from lantai.portal.server import serve
 from lantai.search.indexer import apply_if_free
@@ -22,7 +24,10 @@ class Command(LantaiCommand):
         console = Console()
         demo.create_fonds()
         accounts = demo.create_accounts()
-        created, decided = demo.load_sample()
+        try:
+            created, decided = demo.load_sample()
+        except IngestError as error:
+            raise CommandError(str(error)) from None
         apply_if_free()  # index the sample before serving
         console.print(f"数据目录：{settings.DATA_DIR}")
         console.print(f"示例档案：新增 {created} 件，应用开放审核结论 {decided} 条")

@@ -1,0 +1,124 @@
+"""Turning a checked submission item into archive records (Item + Components).
+
+Descriptive values come from the catalogue first and from the text pipeline second (a web
+capture has no catalogue title; its page does). Legacy 保管期限 wording is kept beside its code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lantai.archive import domains
+from lantai.archive.allocation import allocate, reserve_existing
+from lantai.archive.models import Component, Fonds, Item, TransferBatch
+from lantai.ingest.aip import Aip
+from lantai.ingest.checks.values import parse_date, parse_int
+from lantai.ingest.submission import SubmittedItem
+from lantai.text import ExtractResult, detect_script
+
+MAX_TEXT = 2_000_000  # characters kept in the database per item; the AIP keeps all of it
+
+
+@dataclass
+class Extracted:
+    """The text pipeline's results for one item's files."""
+
+    texts: dict[str, str]  # original file name → extracted body (stored in the AIP)
+    first: ExtractResult | None
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(t for t in self.texts.values() if t)[:MAX_TEXT]
+
+
+def field(item: SubmittedItem, key: str, defaults: dict[str, str]) -> str:
+    return (item.fields.get(key) or defaults.get(key) or "").strip()
+
+
+def item_date(item: SubmittedItem, extracted: Extracted) -> str:
+    for candidate in (item.fields.get("date"), item.fields.get("capture_date")):
+        parsed = parse_date(candidate or "")
+        if parsed:
+            return parsed.iso()
+    return (extracted.first.date if extracted.first else None) or ""
+
+
+def ref_code_for(fonds: Fonds, item: SubmittedItem, defaults: dict[str, str], date: str) -> str:
+    """The given 档号 (normalised, counter moved past it) or a newly allocated one."""
+    if item.ref_code:
+        parsed = fonds.grammar.parse(item.ref_code)
+        reserve_existing(fonds, parsed.text)
+        return parsed.text
+    parts = {
+        "category": domains.normalise_category(field(item, "category", defaults)),
+        "year": field(item, "year", defaults) or date[:4],
+        "retention": domains.normalise_retention(field(item, "retention", defaults)),
+        "org": field(item, "org", defaults),
+    }
+    return allocate(fonds, {k: v for k, v in parts.items() if v})[0]
+
+
+def build_item(
+    fonds: Fonds,
+    batch: TransferBatch,
+    item: SubmittedItem,
+    extracted: Extracted,
+    defaults: dict[str, str],
+) -> Item:
+    date = item_date(item, extracted)
+    ref_code = ref_code_for(fonds, item, defaults, date)
+    parts = fonds.grammar.parse(ref_code).parts
+    retention_written = field(item, "retention", defaults) or parts.get("retention", "")
+    category = parts.get("category") or domains.normalise_category(
+        field(item, "category", defaults)
+    )
+    title = item.fields.get("title") or (extracted.first.title if extracted.first else "") or ""
+    body = extracted.body
+    return Item(
+        fonds=fonds,
+        batch=batch,
+        ref_code=ref_code,
+        category=category,
+        year=int(parts.get("year") or date[:4] or 0),
+        org_code=parts.get("org", ""),
+        number=int(parts["number"]),
+        title=title[:1000] or ref_code,
+        creator=field(item, "creator", {})[:500]
+        or ", ".join(extracted.first.authors if extracted.first else [])[:500],
+        date=date,
+        doc_number=field(item, "doc_number", {})[:100],
+        retention=domains.normalise_retention(retention_written),
+        retention_original=retention_written if retention_written not in domains.RETENTION else "",
+        classification=domains.normalise_classification(field(item, "classification", {})),
+        pages=parse_int(item.fields.get("pages", "")),
+        topics=[t for t in _split(item.fields.get("topics", "")) if t],
+        description=field(item, "description", {}),
+        source_url=field(item, "url", {})[:2000],
+        text=body,
+        script=detect_script(body) if body else "none",
+    )
+
+
+def _split(value: str) -> list[str]:
+    for separator in ("；", ";", "，", ",", "、", "|"):
+        value = value.replace(separator, ";")
+    return [part.strip() for part in value.split(";")]
+
+
+def build_components(item: Item, aip: Aip, batch_code: str) -> list[Component]:
+    components = []
+    for stored in aip.files:
+        components.append(
+            Component(
+                item=item,
+                role="master" if stored.role == "original" else "text",
+                original_name=stored.name,
+                stored_path=f"aip/{batch_code}/{aip.path.name}/{stored.path}",
+                size=stored.size,
+                format_id=stored.puid,
+                mime_type=stored.mime,
+                sha256=stored.sha256,
+                sm3=stored.sm3,
+            )
+        )
+    return components

@@ -1,0 +1,78 @@
+"""Where AIPs live, and the two-phase move that makes a batch's files all-or-nothing.
+
+A batch writes its bags under ``staging/<batch code>/``. Only after the database transaction
+that creates its records has committed is that one directory renamed to ``aip/<batch code>/``
+(a single atomic rename). A crash at any point leaves one of two states, both repaired by
+:func:`recover` before the next ingest or fixity run:
+
+- staging exists, the batch is not committed as accepted → the files are removed (the records
+  never existed), and the batch can simply be re-run;
+- staging exists, the batch is committed as accepted → the rename is completed.
+
+Ingests take an exclusive lock on the store, so recovery never touches a batch in progress.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+
+def store_root() -> Path:
+    root = Path(settings.STORAGE_DIR)
+    (root / "aip").mkdir(parents=True, exist_ok=True)
+    (root / "staging").mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def staging_dir(batch_code: str) -> Path:
+    return store_root() / "staging" / batch_code
+
+
+def aip_dir(batch_code: str) -> Path:
+    return store_root() / "aip" / batch_code
+
+
+@contextlib.contextmanager
+def exclusive() -> Iterator[None]:
+    """Hold the store lock (one ingest or recovery at a time, across processes)."""
+    with (store_root() / "ingest.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def publish(batch_code: str) -> None:
+    """Move a committed batch's bags from staging into the AIP store (atomic rename)."""
+    source, target = staging_dir(batch_code), aip_dir(batch_code)
+    if source.exists():
+        os.rename(source, target)
+        _fsync_dir(target.parent)
+
+
+def recover(is_committed: Callable[[str], bool]) -> list[str]:
+    """Finish or discard whatever a crashed ingest left in staging; call under :func:`exclusive`."""
+    repaired = []
+    for entry in sorted((store_root() / "staging").iterdir()):
+        if entry.is_dir() and is_committed(entry.name):
+            publish(entry.name)
+        else:
+            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink()
+        repaired.append(entry.name)
+    return repaired
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
