@@ -1,12 +1,13 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from lantai.api import api
 from lantai.portal import search_views, views
 
-admin.site.site_header = "兰台 Lantai 业务后台"
-admin.site.site_title = "兰台 Lantai"
-admin.site.index_title = "档案业务管理"
+admin.site.site_header = _("兰台 Lantai 业务后台")
+admin.site.site_title = _("兰台 Lantai")
+admin.site.index_title = _("档案业务管理")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +16,5 @@ urlpatterns = [
     path("item/<path:ref_code>", views.item_detail, name="item"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("staff/ingest/", include("lantai.ingest.urls")),
 ]

@@ -1,0 +1,92 @@
+"""Staff pages: upload a transfer, follow its task, read the 四性检测 report as a table."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from lantai.archive.models import Fonds, TransferBatch
+from lantai.ingest.tasks import ingest_upload
+
+VERDICTS = {True: "通过", False: "未通过", None: "未执行"}
+
+
+def _fonds_for(user) -> list[Fonds]:
+    fonds = Fonds.objects.all() if user.is_superuser else Fonds.objects.filter(staff=user)
+    return list(fonds.order_by("code"))
+
+
+class UploadForm(forms.Form):
+    fonds = forms.ChoiceField(label="全宗")
+    agency = forms.CharField(label="移交单位", max_length=300, required=False)
+    package = forms.FileField(label="提交包（zip、WARC 或单个文件）")
+    check_only = forms.BooleanField(label="只检测，不入库", required=False)
+
+    def __init__(self, *args, fonds: list[Fonds], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fonds"].choices = [(f.code, f"{f.code} {f.name}") for f in fonds]
+
+
+def _save_upload(upload) -> Path:
+    folder = Path(settings.DATA_DIR) / "uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    target = folder / Path(upload.name).name  # the browser's name, never a path
+    with target.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return target
+
+
+@login_required
+@permission_required("archive.add_transferbatch", raise_exception=True)
+def upload(request: HttpRequest) -> HttpResponse:
+    fonds = _fonds_for(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, fonds=fonds)
+    if request.method == "POST" and form.is_valid():
+        path = _save_upload(form.cleaned_data["package"])
+        result = ingest_upload.enqueue(
+            str(path),
+            form.cleaned_data["fonds"],
+            form.cleaned_data["agency"],
+            form.cleaned_data["check_only"],
+            f"user:{request.user.get_username()}",
+        )
+        if result.is_finished:  # the inline backend ran it already
+            return _finished(request, result)
+        return redirect("ingest-task", task_id=result.id)
+    return render(request, "ingest/upload.html", {"form": form})
+
+
+def _finished(request: HttpRequest, result) -> HttpResponse:
+    report = result.return_value if result.status == "SUCCESSFUL" else None
+    if report and report.get("batch"):
+        return redirect("ingest-batch", code=report["batch"])
+    return render(request, "ingest/task.html", {"result": result, "report": report})
+
+
+@login_required
+@permission_required("archive.view_transferbatch", raise_exception=True)
+def task_status(request: HttpRequest, task_id: str) -> HttpResponse:
+    try:
+        result = ingest_upload.get_result(task_id)
+    except Exception:  # noqa: BLE001 — unknown or malformed id
+        raise Http404("没有这个接收任务") from None
+    if result.is_finished:
+        return _finished(request, result)
+    return render(request, "ingest/task.html", {"result": result, "report": None})
+
+
+@login_required
+@permission_required("archive.view_transferbatch", raise_exception=True)
+def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
+    scope = {} if request.user.is_superuser else {"fonds__staff": request.user}
+    batch = get_object_or_404(TransferBatch.objects.filter(**scope).distinct(), code=code)
+    checks = [{**check, "verdict": VERDICTS[check["passed"]]} for check in batch.report]
+    items = batch.items.order_by("ref_code")[:500]
+    return render(request, "ingest/batch.html", {"batch": batch, "checks": checks, "items": items})
