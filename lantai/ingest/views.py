@@ -75,7 +75,7 @@ def _finished(request: HttpRequest, result) -> HttpResponse:
 def task_status(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
         result = ingest_upload.get_result(task_id)
-    except Exception:  # noqa: BLE001 — unknown or malformed id
+    except Exception:
         raise Http404("没有这个接收任务") from None
     if result.is_finished:
         return _finished(request, result)
