@@ -81,6 +81,22 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = 
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def env_mapping_int(
+    name: str, default: dict[str, int], environ: Mapping[str, str] | None = None
+) -> dict[str, int]:
+    """``KEY:number`` pairs separated by commas, e.g. ``RS:50,KJ:30``."""
+    value = _raw(name, environ)
+    if value is None:
+        return dict(default)
+    mapping = {}
+    for pair in value.split(","):
+        key, _, number = pair.partition(":")
+        if not key.strip() or not number.strip().isdigit():
+            raise SettingError(f"{name}={value!r} 无效：应为 键:年数，逗号分隔，如 RS:50,KJ:30")
+        mapping[key.strip().upper()] = int(number)
+    return mapping
+
+
 def env_dir(name: str, default: str, environ: Mapping[str, str] | None = None) -> Path:
     """A directory Lantai may write to; created (with parents) when missing."""
     path = Path(env_str(name, default, environ)).expanduser().resolve()

@@ -19,6 +19,7 @@ from lantai.env import (
     env_dir,
     env_int,
     env_list,
+    env_mapping_int,
     env_str,
 )
 
@@ -47,6 +48,10 @@ CSRF_TRUSTED_ORIGINS = env_list("LANTAI_CSRF_TRUSTED_ORIGINS", [])
 ARCHIVE_NAME = env_str("LANTAI_ARCHIVE_NAME", "兰台区档案馆")
 # Records open to the public this many years after their date (档案法 art. 27), unless decided.
 OPEN_AFTER_YEARS = env_int("LANTAI_OPEN_AFTER_YEARS", 25, minimum=0, maximum=100)
+# Per-门类 thresholds, e.g. "RS:50,KJ:30" (personnel records open later).
+OPEN_RULES = env_mapping_int("LANTAI_OPEN_RULES", {})
+# Extra terms the open-review flags should point out (comma separated).
+SENSITIVE_TERMS = env_list("LANTAI_SENSITIVE_TERMS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("staff/ingest/", include("lantai.ingest.urls")),
+    path("staff/review/", include("lantai.access.urls")),
 ]

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessConfig(AppConfig):
     name = "lantai.access"
-    verbose_name = "权限"
+    verbose_name = _("权限")
 
     def ready(self) -> None:
         from lantai.access import roles

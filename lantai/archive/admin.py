@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from lantai.access.policy import item_condition
 from lantai.archive.models import Component, Fonds, Item, Series, TransferBatch, Volume
@@ -69,7 +70,7 @@ class ItemAdmin(admin.ModelAdmin):
     list_display = ["ref_code", "title", "creator", "date", "category", "open_status"]
     list_filter = ["fonds", "category", "open_status", "retention", "year"]
     search_fields = ["ref_code", "title", "creator", "doc_number"]
-    search_help_text = "按档号、题名、责任者或文号查找"
+    search_help_text = _("按档号、题名、责任者或文号查找")
     readonly_fields = ["ref_code", "created_at", "updated_at", "batch"]
     inlines = [ComponentInline]
     list_per_page = 50

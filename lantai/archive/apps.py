@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class ArchiveConfig(AppConfig):
     name = "lantai.archive"
-    verbose_name = "档案"
+    verbose_name = pgettext_lazy("app", "档案")

@@ -8,24 +8,26 @@ row breaks the chain. ``ChainHead`` remembers the last seq and hash, which catch
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
-    seq = models.BigIntegerField("序号", primary_key=True)
-    timestamp = models.DateTimeField("时间")
-    actor = models.CharField("操作者", max_length=150)
-    action = models.CharField("动作", max_length=64)
-    object_type = models.CharField("对象类型", max_length=64, blank=True)
-    object_id = models.CharField("对象标识", max_length=64, blank=True)
-    object_repr = models.CharField("对象", max_length=255, blank=True)
-    outcome = models.CharField("结果", max_length=16, default="success")
-    detail = models.JSONField("详情", default=dict, blank=True)
-    prev_hash = models.CharField("前一哈希", max_length=64)
-    hash = models.CharField("哈希", max_length=64)
+    seq = models.BigIntegerField(_("序号"), primary_key=True)
+    timestamp = models.DateTimeField(_("时间"))
+    actor = models.CharField(_("操作者"), max_length=150)
+    action = models.CharField(_("动作"), max_length=64)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象标识"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    outcome = models.CharField(_("结果"), max_length=16, default="success")
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    prev_hash = models.CharField(_("前一哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64)
 
     class Meta:
-        verbose_name = "审计事件"
-        verbose_name_plural = "审计事件"
+        verbose_name = _("审计事件")
+        verbose_name_plural = pgettext_lazy("plural", "审计事件")
         ordering = ["-seq"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
@@ -48,8 +50,8 @@ class ChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
-        verbose_name = "审计链头"
-        verbose_name_plural = "审计链头"
+        verbose_name = _("审计链头")
+        verbose_name_plural = pgettext_lazy("plural", "审计链头")
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"

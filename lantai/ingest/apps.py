@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IngestConfig(AppConfig):
     name = "lantai.ingest"
     label = "ingest"
-    verbose_name = "接收进馆"
+    verbose_name = _("接收进馆")

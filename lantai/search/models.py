@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SearchOutbox(models.Model):
@@ -15,8 +17,8 @@ class SearchOutbox(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "检索待更新"
-        verbose_name_plural = "检索待更新"
+        verbose_name = _("检索待更新")
+        verbose_name_plural = pgettext_lazy("plural", "检索待更新")
         ordering = ["id"]
         indexes = [
             models.Index(fields=["hides"], condition=models.Q(hides=True), name="outbox_hides")

@@ -6,30 +6,35 @@ import re
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantai.archive import refcode
 
 
 class Fonds(models.Model):
-    code = models.CharField("全宗号", max_length=16, unique=True)
-    name = models.CharField("全宗名称", max_length=200)
-    archive_name = models.CharField("档案馆名称", max_length=200, blank=True)
-    description = models.TextField("全宗介绍", blank=True)
+    code = models.CharField(_("全宗号"), max_length=16, unique=True)
+    name = models.CharField(_("全宗名称"), max_length=200)
+    archive_name = models.CharField(_("档案馆名称"), max_length=200, blank=True)
+    description = models.TextField(_("全宗介绍"), blank=True)
     is_public = models.BooleanField(
-        "公开目录", default=True, help_text="关闭后，本全宗的任何档案都不对公众展示"
+        _("公开目录"), default=True, help_text=_("关闭后，本全宗的任何档案都不对公众展示")
     )
     refcode_template = models.CharField(
-        "档号模板", max_length=200, default=refcode.DEFAULT_TEMPLATE
+        _("档号模板"), max_length=200, default=refcode.DEFAULT_TEMPLATE
     )
-    number_width = models.PositiveSmallIntegerField("件号位数", default=4)
+    number_width = models.PositiveSmallIntegerField(_("件号位数"), default=4)
     staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="分管人员", blank=True, related_name="assigned_fonds"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("分管人员"),
+        blank=True,
+        related_name="assigned_fonds",
     )
-    created_at = models.DateTimeField("建立时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("建立时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "全宗"
-        verbose_name_plural = "全宗"
+        verbose_name = _("全宗")
+        verbose_name_plural = pgettext_lazy("plural", "全宗")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -58,23 +63,23 @@ class Series(models.Model):
     ``path__startswith`` and moving is a prefix rewrite, with none of a nested set's renumbering.
     """
 
-    fonds = models.ForeignKey(Fonds, models.PROTECT, verbose_name="全宗", related_name="series")
+    fonds = models.ForeignKey(Fonds, models.PROTECT, verbose_name=_("全宗"), related_name="series")
     parent = models.ForeignKey(
         "self",
         models.PROTECT,
         null=True,
         blank=True,
-        verbose_name="上级类别",
+        verbose_name=_("上级类别"),
         related_name="children",
     )
-    code = models.CharField("类别号", max_length=32)
-    name = models.CharField("类别名称", max_length=200)
-    path = models.CharField("路径", max_length=255, editable=False, db_index=True)
-    depth = models.PositiveSmallIntegerField("层级", editable=False, default=0)
+    code = models.CharField(_("类别号"), max_length=32)
+    name = models.CharField(_("类别名称"), max_length=200)
+    path = models.CharField(_("路径"), max_length=255, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(_("层级"), editable=False, default=0)
 
     class Meta:
-        verbose_name = "类别"
-        verbose_name_plural = "类别"
+        verbose_name = _("类别")
+        verbose_name_plural = pgettext_lazy("plural", "类别")
         ordering = ["fonds", "path"]
         constraints = [
             models.UniqueConstraint(fields=["fonds", "parent", "code"], name="series_code_unique")

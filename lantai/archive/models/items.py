@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lantai.archive import domains
 from lantai.archive.models.batches import TransferBatch
@@ -10,30 +12,36 @@ from lantai.archive.models.fonds import Fonds, Series
 
 
 def _choices(domain: dict[str, str]) -> list[tuple[str, str]]:
-    return list(domain.items())
+    """Choices from a plain-Python domain, labels translated (msgids are the Chinese labels)."""
+    return [(code, _(label)) for code, label in domain.items()]
 
 
 class Volume(models.Model):
     """A 案卷 of legacy holdings arranged by volume; items may belong to one."""
 
-    fonds = models.ForeignKey(Fonds, models.PROTECT, verbose_name="全宗", related_name="volumes")
+    fonds = models.ForeignKey(Fonds, models.PROTECT, verbose_name=_("全宗"), related_name="volumes")
     series = models.ForeignKey(
-        Series, models.PROTECT, null=True, blank=True, verbose_name="类别", related_name="volumes"
+        Series,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("类别"),
+        related_name="volumes",
     )
-    ref_code = models.CharField("案卷档号", max_length=100, unique=True)
-    title = models.CharField("案卷题名", max_length=500)
-    creator = models.CharField("责任者", max_length=300, blank=True)
-    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
-    date_from = models.CharField("起始日期", max_length=10, blank=True)
-    date_to = models.CharField("终止日期", max_length=10, blank=True)
+    ref_code = models.CharField(_("案卷档号"), max_length=100, unique=True)
+    title = models.CharField(_("案卷题名"), max_length=500)
+    creator = models.CharField(_("责任者"), max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    date_from = models.CharField(_("起始日期"), max_length=10, blank=True)
+    date_to = models.CharField(_("终止日期"), max_length=10, blank=True)
     retention = models.CharField(
-        "保管期限", max_length=4, choices=_choices(domains.RETENTION), default="Y"
+        _("保管期限"), max_length=4, choices=_choices(domains.RETENTION), default="Y"
     )
-    pages = models.PositiveIntegerField("页数", null=True, blank=True)
+    pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "案卷"
-        verbose_name_plural = "案卷"
+        verbose_name = _("案卷")
+        verbose_name_plural = pgettext_lazy("plural", "案卷")
         ordering = ["ref_code"]
 
     def __str__(self) -> str:
@@ -51,64 +59,72 @@ class ItemQuerySet(models.QuerySet):
 class Item(models.Model):
     """A 件: the unit of description (DA/T 18 文件级, DA/T 46 metadata)."""
 
-    fonds = models.ForeignKey(Fonds, models.PROTECT, verbose_name="全宗", related_name="items")
+    fonds = models.ForeignKey(Fonds, models.PROTECT, verbose_name=_("全宗"), related_name="items")
     series = models.ForeignKey(
-        Series, models.PROTECT, null=True, blank=True, verbose_name="类别", related_name="items"
+        Series, models.PROTECT, null=True, blank=True, verbose_name=_("类别"), related_name="items"
     )
     volume = models.ForeignKey(
-        Volume, models.PROTECT, null=True, blank=True, verbose_name="案卷", related_name="items"
+        Volume, models.PROTECT, null=True, blank=True, verbose_name=_("案卷"), related_name="items"
     )
     batch = models.ForeignKey(
         TransferBatch,
         models.PROTECT,
         null=True,
         blank=True,
-        verbose_name="接收批次",
+        verbose_name=_("接收批次"),
         related_name="items",
     )
-    ref_code = models.CharField("档号", max_length=100, unique=True)
-    category = models.CharField("门类", max_length=4, choices=_choices(domains.CATEGORIES))
-    year = models.PositiveSmallIntegerField("年度")
-    org_code = models.CharField("机构（问题）代码", max_length=32, blank=True)
-    number = models.PositiveIntegerField("件号")
-    title = models.CharField("题名", max_length=1000)
-    creator = models.CharField("责任者", max_length=500, blank=True)
+    ref_code = models.CharField(_("档号"), max_length=100, unique=True)
+    category = models.CharField(_("门类"), max_length=4, choices=_choices(domains.CATEGORIES))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    org_code = models.CharField(_("机构（问题）代码"), max_length=32, blank=True)
+    number = models.PositiveIntegerField(_("件号"))
+    title = models.CharField(_("题名"), max_length=1000)
+    creator = models.CharField(_("责任者"), max_length=500, blank=True)
     date = models.CharField(
-        "日期", max_length=10, blank=True, help_text="YYYY、YYYY-MM 或 YYYY-MM-DD（可为不完整日期）"
+        _("日期"),
+        max_length=10,
+        blank=True,
+        help_text=_("YYYY、YYYY-MM 或 YYYY-MM-DD（可为不完整日期）"),
     )
-    doc_number = models.CharField("文号", max_length=100, blank=True)
-    retention = models.CharField("保管期限", max_length=4, choices=_choices(domains.RETENTION))
+    doc_number = models.CharField(_("文号"), max_length=100, blank=True)
+    retention = models.CharField(_("保管期限"), max_length=4, choices=_choices(domains.RETENTION))
     retention_original = models.CharField(
-        "保管期限（原著录）", max_length=20, blank=True, help_text="移交单位原始著录，如“长期”"
+        _("保管期限（原著录）"),
+        max_length=20,
+        blank=True,
+        help_text=_("移交单位原始著录，如“长期”"),
     )
     classification = models.CharField(
-        "密级", max_length=4, choices=_choices(domains.CLASSIFICATIONS), blank=True
+        _("密级"), max_length=4, choices=_choices(domains.CLASSIFICATIONS), blank=True
     )
-    pages = models.PositiveIntegerField("页数", null=True, blank=True)
+    pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
     carrier = models.CharField(
-        "载体", max_length=16, choices=_choices(domains.CARRIERS), default="electronic"
+        _("载体"), max_length=16, choices=_choices(domains.CARRIERS), default="electronic"
     )
-    topics = models.JSONField("主题词", default=list, blank=True)
-    description = models.TextField("范围和提要", blank=True)
-    source_url = models.URLField("来源网址", max_length=2000, blank=True)
+    topics = models.JSONField(_("主题词"), default=list, blank=True)
+    description = models.TextField(_("范围和提要"), blank=True)
+    source_url = models.URLField(_("来源网址"), max_length=2000, blank=True)
     open_status = models.CharField(
-        "开放状态", max_length=12, choices=_choices(domains.OPEN_STATUSES), default="unreviewed"
+        _("开放状态"), max_length=12, choices=_choices(domains.OPEN_STATUSES), default="unreviewed"
     )
-    open_reason = models.TextField("审核理由", blank=True)
-    open_decided_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_again = models.DateField("复审日期", null=True, blank=True)
-    text = models.TextField("提取文本", blank=True)
-    script = models.CharField("文字", max_length=12, choices=_choices(domains.SCRIPTS), blank=True)
-    created_at = models.DateTimeField("著录时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    open_reason = models.TextField(_("审核理由"), blank=True)
+    open_decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_again = models.DateField(_("复审日期"), null=True, blank=True)
+    text = models.TextField(_("提取文本"), blank=True)
+    script = models.CharField(
+        _("文字"), max_length=12, choices=_choices(domains.SCRIPTS), blank=True
+    )
+    created_at = models.DateTimeField(_("著录时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     objects = ItemQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "档案（件）"
-        verbose_name_plural = "档案（件）"
+        verbose_name = _("档案（件）")
+        verbose_name_plural = pgettext_lazy("plural", "档案（件）")
         ordering = ["ref_code"]
-        permissions = [("review_item", "开放审核")]
+        permissions = [("review_item", _("开放审核"))]
         indexes = [
             models.Index(fields=["fonds", "open_status"]),
             models.Index(fields=["year"]),
@@ -121,23 +137,25 @@ class Item(models.Model):
 class Component(models.Model):
     """One stored file of an item: the master, an access copy, extracted text or an OCR layer."""
 
-    ROLES = {"master": "原件", "access": "利用件", "text": "文本", "ocr": "OCR 层"}
+    ROLES = {"master": _("原件"), "access": _("利用件"), "text": _("文本"), "ocr": _("OCR 层")}
 
-    item = models.ForeignKey(Item, models.CASCADE, verbose_name="档案", related_name="components")
-    role = models.CharField("用途", max_length=8, choices=list(ROLES.items()), default="master")
-    original_name = models.CharField("原始文件名", max_length=500)
-    stored_path = models.CharField("存储位置", max_length=1000)
-    size = models.BigIntegerField("大小（字节）")
-    format_id = models.CharField("格式标识（PRONOM）", max_length=32, blank=True)
-    mime_type = models.CharField("MIME 类型", max_length=100, blank=True)
+    item = models.ForeignKey(
+        Item, models.CASCADE, verbose_name=_("档案"), related_name="components"
+    )
+    role = models.CharField(_("用途"), max_length=8, choices=list(ROLES.items()), default="master")
+    original_name = models.CharField(_("原始文件名"), max_length=500)
+    stored_path = models.CharField(_("存储位置"), max_length=1000)
+    size = models.BigIntegerField(_("大小（字节）"))
+    format_id = models.CharField(_("格式标识（PRONOM）"), max_length=32, blank=True)
+    mime_type = models.CharField(_("MIME 类型"), max_length=100, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64)
     sm3 = models.CharField("SM3", max_length=64, blank=True)
-    page_count = models.PositiveIntegerField("页数", null=True, blank=True)
-    created_at = models.DateTimeField("入库时间", auto_now_add=True)
+    page_count = models.PositiveIntegerField(_("页数"), null=True, blank=True)
+    created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "电子文件"
-        verbose_name_plural = "电子文件"
+        verbose_name = _("电子文件")
+        verbose_name_plural = pgettext_lazy("plural", "电子文件")
         ordering = ["item", "id"]
 
     def __str__(self) -> str:

@@ -1,0 +1,44 @@
+"""The open-review queue (开放审核): which items a reviewer should decide now.
+
+An item is in the queue when it is unreviewed, belongs to a fonds the reviewer is assigned to,
+and its formation year plus its category's threshold (``LANTAI_OPEN_RULES``, default
+``LANTAI_OPEN_AFTER_YEARS``) has been reached. The age rule is expressed as one database
+filter per configured category, so the queue pages through millions of items cheaply; the
+per-series refinements of :mod:`lantai.access.opening` apply when deciding, not when listing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from lantai.access.flags import Flag, scan
+from lantai.archive.models import Item
+
+
+def due_condition(today: datetime.date) -> Q:
+    rules = {code.upper(): years for code, years in settings.OPEN_RULES.items()}
+    condition = Q(year__lte=today.year - settings.OPEN_AFTER_YEARS) & ~Q(category__in=list(rules))
+    for category, years in rules.items():
+        condition |= Q(category=category, year__lte=today.year - years)
+    return condition
+
+
+def queue_for(
+    user: Any, today: datetime.date, *, fonds: str = "", year: str = ""
+) -> QuerySet[Item]:
+    items = Item.objects.filter(open_status="unreviewed").filter(due_condition(today))
+    if not user.is_superuser:
+        items = items.filter(fonds__staff=user)
+    if fonds:
+        items = items.filter(fonds__code=fonds)
+    if year.isdigit():
+        items = items.filter(year=int(year))
+    return items.select_related("fonds").order_by("year", "ref_code").distinct()
+
+
+def flags_for(item: Item) -> list[Flag]:
+    return scan(item.text or "", title=item.title, sensitive_terms=settings.SENSITIVE_TERMS)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from lantai.access import views
+
+urlpatterns = [
+    path("", views.review_queue, name="review-queue"),
+    path("item/<int:pk>/", views.review_item, name="review-item"),
+    path("decide/", views.review_decide, name="review-decide"),
+]

@@ -1,0 +1,88 @@
+"""Reviewer pages: the queue with explained flags, and decisions one by one or in bulk."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from lantai.access.queue import flags_for, queue_for
+from lantai.access.review import DECISIONS, ReviewError, decide
+from lantai.archive.domains import OPEN_STATUSES
+from lantai.archive.models import Item
+
+PER_PAGE = 50
+review_required = permission_required("archive.review_item", raise_exception=True)
+
+
+@login_required
+@review_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    today = datetime.date.today()
+    items = queue_for(
+        request.user, today, fonds=request.GET.get("fonds", ""), year=request.GET.get("year", "")
+    )
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"item": item, "flags": flags_for(item)} for item in page]
+    return render(
+        request,
+        "access/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "decisions": {d: OPEN_STATUSES[d] for d in DECISIONS},
+            "fonds": request.GET.get("fonds", ""),
+            "year": request.GET.get("year", ""),
+        },
+    )
+
+
+@login_required
+@review_required
+def review_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Item.objects.visible_to(request.user).select_related("fonds"), pk=pk)
+    return render(
+        request,
+        "access/item.html",
+        {
+            "item": item,
+            "flags": flags_for(item),
+            "decisions": {d: OPEN_STATUSES[d] for d in DECISIONS},
+        },
+    )
+
+
+@require_POST
+@login_required
+@review_required
+def review_decide(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+    decision = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "")
+    again = _date(request.POST.get("review_again", ""))
+    visible = Item.objects.visible_to(request.user).filter(pk__in=ids, fonds__staff=request.user)
+    if not ids or visible.count() != len(set(ids)):
+        messages.error(request, "请选择你所分管全宗中的档案")
+        return redirect(request.POST.get("next") or "review-queue")
+    try:
+        with transaction.atomic():
+            for item in visible:
+                decide(item, decision, reason, again)
+    except ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已记录 {len(ids)} 件的审核结论：{OPEN_STATUSES[decision]}")
+    return redirect(request.POST.get("next") or "review-queue")
+
+
+def _date(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
