@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from lantai.api import api
-from lantai.portal import search_views, views
+from lantai.portal import delivery, search_views, views
 
 admin.site.site_header = _("兰台 Lantai 业务后台")
 admin.site.site_title = _("兰台 Lantai")
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("search", search_views.search_page, name="search"),
+    path("item/<str:ref_code>/file/<int:component_id>", delivery.deliver, name="deliver"),
     path("item/<path:ref_code>", views.item_detail, name="item"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -1,0 +1,85 @@
+"""Delivering copies of opened records to the public: watermarked, never the master.
+
+Every copy goes through ``Item.objects.visible_to`` first (a hidden record's file answers 404,
+exactly like a missing one). Images are scaled derivatives with a tiled watermark; PDFs are
+stamped on every page; text and web pages are delivered as plain text with a watermark header
+and footer (web captures are never served as live HTML, so their scripts never run). Each
+delivery is an audit event, which is also what utilisation statistics count.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from lantai.access.watermark import WatermarkError, watermark_image, watermark_pdf, watermark_text
+from lantai.archive.models import Component, Item
+from lantai.audit.chain import record
+
+IMAGE_TYPES = {"image/jpeg", "image/tiff", "image/png"}
+
+
+def viewer_name(request: HttpRequest) -> str:
+    return request.user.get_username() if request.user.is_authenticated else "公众"
+
+
+def _component(request: HttpRequest, ref_code: str, component_id: int) -> Component:
+    item = get_object_or_404(Item.objects.visible_to(request.user), ref_code=ref_code)
+    return get_object_or_404(item.components.filter(role="master"), pk=component_id)
+
+
+def _copy(component: Component, viewer: str, size: int) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the watermarked copy."""
+    path = Path(settings.STORAGE_DIR) / component.stored_path
+    mark = {"viewer": viewer, "when": timezone.localtime(), "archive": settings.ARCHIVE_NAME}
+    stem = Path(component.original_name).stem
+    if component.mime_type in IMAGE_TYPES:
+        return (
+            watermark_image(path, max_side=size, format="JPEG", **mark),
+            "image/jpeg",
+            f"{stem}.jpg",
+        )
+    if component.mime_type == "application/pdf":
+        return watermark_pdf(path, **mark), "application/pdf", f"{stem}.pdf"
+    text = _text_of(component)
+    return watermark_text(text, **mark).encode("utf-8"), "text/plain; charset=utf-8", f"{stem}.txt"
+
+
+def _text_of(component: Component) -> str:
+    text = component.item.components.filter(
+        role="text", original_name__startswith=Path(component.original_name).name
+    ).first()
+    if text is not None:
+        return (Path(settings.STORAGE_DIR) / text.stored_path).read_text("utf-8")
+    return component.item.text
+
+
+@require_GET
+def deliver(request: HttpRequest, ref_code: str, component_id: int) -> HttpResponse:
+    component = _component(request, ref_code, component_id)
+    size = 1600 if request.GET.get("size") != "small" else 800
+    try:
+        content, content_type, name = _copy(component, viewer_name(request), size)
+    except (WatermarkError, OSError):
+        raise Http404("该文件暂不能提供利用副本") from None
+    record(
+        "deliver",
+        obj=component,
+        detail={"item": component.item.ref_code, "viewer": viewer_name(request)},
+    )
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if request.GET.get("inline") else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{_quote(name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)

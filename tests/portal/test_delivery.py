@@ -1,0 +1,64 @@
+"""Public copies are watermarked derivatives, and hidden records' files answer 404."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+import pytest
+from PIL import Image
+
+from lantai.archive.models import Component, Item
+from lantai.audit.models import AuditEvent
+from lantai.ingest.batch import ingest
+from tests.ingest.builders import row
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _own_storage(settings, tmp_path):
+    settings.STORAGE_DIR = tmp_path / "storage"
+
+
+def jpeg(width: int = 2400, height: int = 1800) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 180, 150)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def photo(make_folder, fonds):
+    rows = [row(1, 文件名="0001.jpg", 门类="ZP")]
+    folder = make_folder(rows=rows, files={"0001.jpg": jpeg()})
+    report = ingest(folder, fonds_code="J001")
+    assert report.status == "accepted", [c for c in report.checks if c["passed"] is False]
+    return Item.objects.get()
+
+
+def url(item: Item) -> str:
+    component = Component.objects.get(item=item, role="master")
+    return f"/item/{quote(item.ref_code)}/file/{component.pk}"
+
+
+def test_public_gets_a_scaled_watermarked_copy_of_an_open_photo(client, photo):
+    photo.open_status = "open"
+    photo.save()
+    response = client.get(url(photo))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    image = Image.open(io.BytesIO(response.content))
+    assert max(image.size) <= 1600  # never the 2400-pixel master
+    assert AuditEvent.objects.filter(action="deliver").exists()
+
+
+def test_hidden_records_file_answers_404_like_a_missing_one(client, photo):
+    assert client.get(url(photo)).status_code == 404
+    assert client.get(f"/item/{quote(photo.ref_code)}/file/999999").status_code == 404
+
+
+def test_item_page_links_the_watermarked_copy(client, photo):
+    photo.open_status = "open"
+    photo.save()
+    body = client.get(f"/item/{quote(photo.ref_code)}").content.decode()
+    assert "下载利用副本" in body
