@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 
-
-def run_lantai(*args: str, tmp_path, **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k != "LANTAI_DATABASE_URL"}
-    environ.update({"LANTAI_DATA_DIR": str(tmp_path / "var"), **env})
-    return subprocess.run(
-        [sys.executable, "-m", "lantai", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=120,
-        check=False,
-    )
+from tests.processes import run_lantai
 
 
 def assert_one_clear_line(result: subprocess.CompletedProcess, *words: str) -> None:
@@ -32,42 +19,42 @@ def assert_one_clear_line(result: subprocess.CompletedProcess, *words: str) -> N
 
 
 def test_invalid_setting_value_gives_one_line(tmp_path):
-    result = run_lantai("fonds", "list", tmp_path=tmp_path, LANTAI_DEBUG="maybe")
+    result = run_lantai(tmp_path / "var", "fonds", "list", LANTAI_DEBUG="maybe")
     assert_one_clear_line(result, "LANTAI_DEBUG", "true")
 
 
 def test_unreachable_database_gives_one_line(tmp_path):
     url = "postgres://postgres:hunter2@127.0.0.1:1/lantai"
-    result = run_lantai("fonds", "list", tmp_path=tmp_path, LANTAI_DATABASE_URL=url)
+    result = run_lantai(tmp_path / "var", "fonds", "list", LANTAI_DATABASE_URL=url)
     assert_one_clear_line(result, "无法连接数据库", "LANTAI_DATABASE_URL")
     assert "hunter2" not in result.stderr
 
 
 def test_malformed_refcode_gives_one_line_naming_the_part(tmp_path):
     result = run_lantai(
-        "review", "decide", "J001-WS·20-Y-BGS-0001", "open", "--reason", "x", tmp_path=tmp_path
+        tmp_path / "var", "review", "decide", "J001-WS·20-Y-BGS-0001", "open", "--reason", "x"
     )
     assert_one_clear_line(result, "年度", "四位年份")
 
 
 @pytest.mark.parametrize("args", [["--help"], ["fonds", "--help"], ["demo", "--help"]])
 def test_help_works_on_a_fresh_data_dir(args, tmp_path):
-    result = run_lantai(*args, tmp_path=tmp_path)
+    result = run_lantai(tmp_path / "var", *args)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
 
 
 def test_fresh_data_dir_is_set_up_by_the_first_command(tmp_path):
-    added = run_lantai("fonds", "add", "J009", "测试全宗", tmp_path=tmp_path)
+    added = run_lantai(tmp_path / "var", "fonds", "add", "J009", "测试全宗")
     assert added.returncode == 0, added.stderr
     assert (tmp_path / "var" / "lantai.sqlite3").exists()
-    listed = run_lantai("fonds", "list", "--json", tmp_path=tmp_path)
+    listed = run_lantai(tmp_path / "var", "fonds", "list", "--json")
     assert '"code": "J009"' in listed.stdout
 
 
 def test_createuser_refuses_two_admin_roles(tmp_path):
     result = run_lantai(
-        "createuser", "x", "--role", "sysadmin", "--role", "auditor", tmp_path=tmp_path
+        tmp_path / "var", "createuser", "x", "--role", "sysadmin", "--role", "auditor"
     )
     assert_one_clear_line(result, "三员分立")
 
@@ -75,10 +62,10 @@ def test_createuser_refuses_two_admin_roles(tmp_path):
 def test_audit_verify_exits_nonzero_after_tampering(tmp_path):
     import sqlite3
 
-    assert run_lantai("fonds", "add", "J009", "测试全宗", tmp_path=tmp_path).returncode == 0
-    assert run_lantai("audit", "verify", tmp_path=tmp_path).returncode == 0
+    assert run_lantai(tmp_path / "var", "fonds", "add", "J009", "测试全宗").returncode == 0
+    assert run_lantai(tmp_path / "var", "audit", "verify").returncode == 0
     with sqlite3.connect(tmp_path / "var" / "lantai.sqlite3") as db:
         db.execute("UPDATE audit_auditevent SET actor = 'x' WHERE seq = 1")
-    result = run_lantai("audit", "verify", tmp_path=tmp_path)
+    result = run_lantai(tmp_path / "var", "audit", "verify")
     assert result.returncode == 1
     assert "第 1 条" in result.stderr

@@ -6,26 +6,11 @@ These run the real `lantai` command in child processes on their own SQLite data 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.ingest.builders import row
-
-
-def lantai(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k != "LANTAI_DATABASE_URL"}
-    environ.update(LANTAI_DATA_DIR=str(data_dir), **env)
-    return subprocess.run(
-        [sys.executable, "-m", "lantai", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=180,
-        check=False,
-    )
+from tests.processes import run_lantai
 
 
 def count(data_dir: Path, table: str) -> int:
@@ -40,31 +25,31 @@ def payload_files(data_dir: Path) -> list[Path]:
 def test_kill_mid_batch_leaves_nothing_and_rerun_completes(make_folder, tmp_path):
     folder = make_folder(rows=[row(n) for n in range(1, 7)])
     data = tmp_path / "var"
-    assert lantai(data, "fonds", "add", "J001", "测试全宗").returncode == 0
+    assert run_lantai(data, "fonds", "add", "J001", "测试全宗").returncode == 0
 
-    killed = lantai(data, "ingest", str(folder), "--fonds", "J001", LANTAI_FAULT_KILL_AFTER="3")
+    killed = run_lantai(data, "ingest", str(folder), "--fonds", "J001", LANTAI_FAULT_KILL_AFTER="3")
     assert killed.returncode == -9
     assert count(data, "archive_item") == 0
     assert count(data, "search_searchoutbox") == 0
     # Bags written before the kill sit in staging; nothing reached the AIP store.
     assert not any((data / "storage" / "aip").iterdir())
 
-    rerun = lantai(data, "ingest", str(folder), "--fonds", "J001", "--json")
+    rerun = run_lantai(data, "ingest", str(folder), "--fonds", "J001", "--json")
     assert rerun.returncode == 0, rerun.stderr
     assert json.loads(rerun.stdout)["status"] == "accepted"
     assert count(data, "archive_item") == 6
     assert not any((data / "storage" / "staging").iterdir())  # the crashed batch was cleaned
     assert len([p for p in payload_files(data) if "data/original" in str(p)]) == 6
 
-    found = lantai(data, "search", "第5项工作", "--as", "staff", "--json")
+    found = run_lantai(data, "search", "第5项工作", "--as", "staff", "--json")
     assert json.loads(found.stdout)["total"] == 1
 
 
 def test_fixity_names_a_flipped_byte_and_exits_nonzero(make_folder, tmp_path):
     data = tmp_path / "var"
-    assert lantai(data, "fonds", "add", "J001", "测试全宗").returncode == 0
-    assert lantai(data, "ingest", str(make_folder()), "--fonds", "J001").returncode == 0
-    assert lantai(data, "fixity").returncode == 0
+    assert run_lantai(data, "fonds", "add", "J001", "测试全宗").returncode == 0
+    assert run_lantai(data, "ingest", str(make_folder()), "--fonds", "J001").returncode == 0
+    assert run_lantai(data, "fixity").returncode == 0
 
     victim = next(p for p in payload_files(data) if p.name == "0002.pdf")
     victim.chmod(0o644)
@@ -72,7 +57,7 @@ def test_fixity_names_a_flipped_byte_and_exits_nonzero(make_folder, tmp_path):
     content[10] ^= 0xFF
     victim.write_bytes(bytes(content))
 
-    result = lantai(data, "fixity", "--json")
+    result = run_lantai(data, "fixity", "--json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["failed"] == 1
