@@ -43,6 +43,7 @@ import json
 import os
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -137,16 +138,45 @@ class AipBatch:
 
     def __init__(self) -> None:
         self.pending: list[tuple[Path, Path]] = []
+        self.targets: set[Path] = set()  # the pending targets, for an O(1) duplicate check
         self.committed: list[Path] = []
 
     def write(self, target: Path, item: SubmittedItem, **options: object) -> Aip:
         target = Path(target)
-        if any(t == target for _, t in self.pending):
+        if target in self.targets:
             raise FileExistsError(f"AIP「{target}」在本批中重复")
         temp = _temp_for(target)
         self.pending.append((temp, target))
+        self.targets.add(target)
         files = _fill(temp, item, durable=False, **options)  # type: ignore[arg-type]
         return Aip(target, files)
+
+    def write_all(
+        self, jobs: list[tuple[Path, SubmittedItem, dict[str, object]]], workers: int = 4
+    ) -> list[Aip]:
+        """:meth:`write` for many bags at once, ``workers`` threads filling them; the bags
+        come back in the order of ``jobs``. Most of a bag's cost is file creation and hashing,
+        which release the GIL, so threads overlap it. The first error is raised once every
+        started bag is finished, so :meth:`abort` then removes all of them."""
+        temps = []
+        for target, _, _ in jobs:
+            target = Path(target)
+            if target in self.targets:
+                raise FileExistsError(f"AIP「{target}」在本批中重复")
+            temp = _temp_for(target)
+            self.pending.append((temp, target))
+            self.targets.add(target)
+            temps.append(temp)
+
+        def fill(index: int) -> Aip:
+            target, item, options = jobs[index]
+            files = _fill(temps[index], item, durable=False, **options)  # type: ignore[arg-type]
+            return Aip(Path(target), files)
+
+        if workers <= 1 or len(jobs) <= 1:
+            return [fill(i) for i in range(len(jobs))]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aip") as pool:
+            return list(pool.map(fill, range(len(jobs))))
 
     def commit(self) -> None:
         os.sync()
@@ -155,12 +185,12 @@ class AipBatch:
             os.rename(temp, target)
             self.committed.append(target)
         os.sync()
-        self.pending = []
+        self.pending, self.targets = [], set()
 
     def abort(self) -> None:
         for path in [*(temp for temp, _ in self.pending), *self.committed]:
             _remove_tree(path)
-        self.pending, self.committed = [], []
+        self.pending, self.targets, self.committed = [], set(), []
 
     def __enter__(self) -> AipBatch:
         return self

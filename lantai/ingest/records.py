@@ -43,19 +43,68 @@ def item_date(item: SubmittedItem, extracted: Extracted) -> str:
     return (extracted.first.date if extracted.first else None) or ""
 
 
-def ref_code_for(fonds: Fonds, item: SubmittedItem, defaults: dict[str, str], date: str) -> str:
-    """The given 档号 (normalised, counter moved past it) or a newly allocated one."""
-    if item.ref_code:
-        parsed = fonds.grammar.parse(item.ref_code)
-        reserve_existing(fonds, parsed.text)
-        return parsed.text
+def _group_parts(item: SubmittedItem, defaults: dict[str, str], date: str) -> dict[str, str]:
+    """The 档号 parts but 件号 that a new number is allocated under."""
     parts = {
         "category": domains.normalise_category(field(item, "category", defaults)),
         "year": field(item, "year", defaults) or date[:4],
         "retention": domains.normalise_retention(field(item, "retention", defaults)),
         "org": field(item, "org", defaults),
     }
-    return allocate(fonds, {k: v for k, v in parts.items() if v})[0]
+    return {k: v for k, v in parts.items() if v}
+
+
+def ref_code_for(fonds: Fonds, item: SubmittedItem, defaults: dict[str, str], date: str) -> str:
+    """The given 档号 (normalised, counter moved past it) or a newly allocated one."""
+    if item.ref_code:
+        parsed = fonds.grammar.parse(item.ref_code)
+        reserve_existing(fonds, parsed.text)
+        return parsed.text
+    return allocate(fonds, _group_parts(item, defaults, date))[0]
+
+
+def ref_codes_for(
+    fonds: Fonds,
+    items: list[SubmittedItem],
+    extracted: list[Extracted],
+    defaults: dict[str, str],
+) -> list[str]:
+    """Each item's 档号, the same as :func:`ref_code_for` item by item, with one counter
+    update per 档号 group instead of one per item (call inside the batch's transaction).
+
+    A group whose items all lack a 档号 gets ``count`` consecutive numbers in one
+    :func:`allocate`; a group whose items all carry one moves its counter once, past the
+    highest. A group mixing both (rare) is done item by item, in order, exactly as before.
+    """
+    grammar = fonds.grammar
+    plans: list[tuple[str, dict[str, str] | None, str]] = []  # (group, parts to allocate, given)
+    for item, texts in zip(items, extracted, strict=True):
+        if item.ref_code:
+            parsed = grammar.parse(item.ref_code)
+            plans.append((parsed.group, None, parsed.text))
+        else:
+            parts = _group_parts(item, defaults, item_date(item, texts))
+            group = grammar.group_of({**parts, "fonds": fonds.code, "number": "0"})
+            plans.append((group, parts, ""))
+    members: dict[str, list[int]] = {}
+    for index, (group, _, _) in enumerate(plans):
+        members.setdefault(group, []).append(index)
+    codes = [""] * len(plans)
+    for indexes in members.values():
+        given = [plans[i][2] for i in indexes if plans[i][1] is None]
+        if len(given) == len(indexes):
+            for i in indexes:
+                codes[i] = plans[i][2]
+            reserve_existing(fonds, max(given, key=lambda code: grammar.parse(code).number))
+        elif not given:
+            allocated = allocate(fonds, plans[indexes[0]][1], len(indexes))  # type: ignore[arg-type]
+            for i, code in zip(indexes, allocated, strict=True):
+                codes[i] = code
+        else:
+            for i in indexes:
+                date = item_date(items[i], extracted[i])
+                codes[i] = ref_code_for(fonds, items[i], defaults, date)
+    return codes
 
 
 def build_item(
@@ -64,9 +113,11 @@ def build_item(
     item: SubmittedItem,
     extracted: Extracted,
     defaults: dict[str, str],
+    ref_code: str | None = None,
 ) -> Item:
+    """The Item record; ``ref_code`` from :func:`ref_codes_for`, or allocated here when None."""
     date = item_date(item, extracted)
-    ref_code = ref_code_for(fonds, item, defaults, date)
+    ref_code = ref_code or ref_code_for(fonds, item, defaults, date)
     parts = fonds.grammar.parse(ref_code).parts
     retention_written = field(item, "retention", defaults) or parts.get("retention", "")
     category = parts.get("category") or domains.normalise_category(

@@ -109,3 +109,36 @@ def test_rows_without_refcode_get_allocated_numbers(make_folder, fonds):
         "J001-WS·2020-Y-BGS-0001",
         "J001-WS·2020-Y-BGS-0002",
     ]
+
+
+def test_batch_larger_than_a_chunk_is_numbered_contiguously(make_folder, fonds, monkeypatch):
+    monkeypatch.setattr("lantai.ingest.batch.CHUNK", 2)
+    rows = [row(n, 档号="") | {"门类": "WS", "机构问题": "BGS"} for n in range(1, 6)]
+    report = ingest(make_folder(rows=rows), fonds_code="J001")
+    assert report.status == "accepted"
+    assert sorted(r["ref_code"] for r in report.records) == [
+        f"J001-WS·2020-Y-BGS-000{n}" for n in range(1, 6)
+    ]
+    assert Component.objects.filter(role="master").count() == 5
+    assert SearchOutbox.objects.count() == 0  # applied after commit
+    assert AuditEvent.objects.filter(action="ingest").count() == 5
+
+
+def test_failure_in_a_later_chunk_leaves_nothing(make_folder, fonds, monkeypatch):
+    monkeypatch.setattr("lantai.ingest.batch.CHUNK", 2)
+    calls = {"n": 0}
+    from lantai.ingest import records
+
+    real = records.build_components
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise OSError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("lantai.ingest.batch.build_components", failing)
+    with pytest.raises(OSError):
+        ingest(make_folder(rows=[row(n) for n in range(1, 6)]), fonds_code="J001")
+    assert (Item.objects.count(), Component.objects.count()) == (0, 0)
+    assert stored_files() == []
