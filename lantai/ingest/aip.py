@@ -48,6 +48,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from lantai.ingest.checks.formats import identify
+from lantai.ingest.durable import fsync_dir, fsync_tree, make_read_only, remove_tree
 from lantai.ingest.hashing import STORED_ALGORITHMS, copy_and_hash
 from lantai.ingest.submission import CANONICAL_FIELDS, SubmittedItem
 
@@ -110,9 +111,9 @@ def write_aip(
     temp = _temp_for(target)
     try:
         files = _fill(temp, item, identifier, texts, events, bag_info, durable=True)
-        _fsync_tree(temp)
+        fsync_tree(temp)
         os.rename(temp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -181,7 +182,7 @@ class AipBatch:
     def commit(self) -> None:
         os.sync()
         for temp, target in self.pending:
-            _make_read_only(temp)
+            make_read_only(temp)
             os.rename(temp, target)
             self.committed.append(target)
         os.sync()
@@ -189,7 +190,7 @@ class AipBatch:
 
     def abort(self) -> None:
         for path in [*(temp for temp, _ in self.pending), *self.committed]:
-            _remove_tree(path)
+            remove_tree(path)
         self.pending, self.targets, self.committed = [], set(), []
 
     def __enter__(self) -> AipBatch:
@@ -371,33 +372,6 @@ def _write_tags(
 
 def _one_line(value: str) -> str:
     return " ".join(str(value).split())
-
-
-def _fsync_dir(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _fsync_tree(root: Path) -> None:
-    """Files were fsynced as written; make them read-only and their directory entries
-    durable, deepest first."""
-    _make_read_only(root)
-    for directory, _, _ in sorted(os.walk(root), key=lambda d: -len(d[0])):
-        _fsync_dir(Path(directory))
-
-
-def _make_read_only(root: Path) -> None:
-    """A bag is never modified: its files are made read-only (0444)."""
-    for directory, _, names in os.walk(root):
-        for name in names:
-            os.chmod(os.path.join(directory, name), 0o444)
-
-
-def _remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def remove_partial(parent: Path) -> list[Path]:

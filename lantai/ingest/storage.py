@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from lantai.ingest.durable import fsync_dir
+
 
 def store_root() -> Path:
     root = Path(settings.STORAGE_DIR)
@@ -55,7 +57,7 @@ def publish(batch_code: str) -> None:
     source, target = staging_dir(batch_code), aip_dir(batch_code)
     if source.exists():
         os.rename(source, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
 
 def recover(is_committed: Callable[[str], bool]) -> list[str]:
@@ -68,11 +70,3 @@ def recover(is_committed: Callable[[str], bool]) -> list[str]:
             shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink()
         repaired.append(entry.name)
     return repaired
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
