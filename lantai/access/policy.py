@@ -78,3 +78,12 @@ def user_search_tokens(user: Any) -> list[str] | None:
         codes = Fonds.objects.filter(staff=user).values_list("code", flat=True)
         tokens += [fonds_token(code) for code in codes]
     return tokens
+
+
+def sees_unredacted(user: Any, item: Any) -> bool:
+    """Staff of the item's fonds read the full text; everyone else gets the masked copy."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    if not (getattr(user, "is_active", False) and role_codes(user) & FONDS_SCOPED_ROLES):
+        return False
+    return item.fonds.staff.filter(pk=user.pk).exists()

@@ -53,3 +53,34 @@ def decide(
             },
         )
     return item
+
+
+def set_redactions(item: Item, spans: list[tuple[int, int]], reason: str) -> Item:
+    """Mask passages of the item's text for the public (遮蔽); an empty list removes masking.
+
+    The public text is computed once here, in the same transaction as the search-outbox row the
+    change writes, so the masked passages never reach the index, snippets or copies. The audit
+    event records how many passages were masked and why, never their content.
+    """
+    from lantai.access.redaction import apply_redactions
+
+    if spans and not reason.strip():
+        raise ReviewError("遮蔽必须写明理由")
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        item.redactions = [{"start": s, "end": e, "reason": reason.strip()} for s, e in spans]
+        item.public_text = apply_redactions(item.text, spans) if spans else ""
+        item.save()
+        record("redaction", obj=item, detail={"passages": len(spans), "reason": reason.strip()})
+    return item
+
+
+def redact_terms(item: Item, terms: list[str], reason: str) -> Item:
+    """Mask every occurrence of ``terms`` (Traditional/Simplified-insensitive)."""
+    from lantai.access.redaction import redaction_spans_for_terms
+
+    terms = [t.strip() for t in terms if t.strip()]
+    spans = redaction_spans_for_terms(item.text, terms) if terms else []
+    if terms and not spans:
+        raise ReviewError("要遮蔽的词语在正文中不存在：" + "、".join(terms))
+    return set_redactions(item, spans, reason)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from lantai.access.queue import flags_for, queue_for
-from lantai.access.review import DECISIONS, ReviewError, decide
+from lantai.access.review import DECISIONS, ReviewError, decide, redact_terms
 from lantai.archive.domains import OPEN_STATUSES
 from lantai.archive.models import Item
 
@@ -70,9 +70,12 @@ def review_decide(request: HttpRequest) -> HttpResponse:
     if not ids or visible.count() != len(set(ids)):
         messages.error(request, "请选择你所分管全宗中的档案")
         return redirect(request.POST.get("next") or "review-queue")
+    terms = [t for t in request.POST.get("mask", "").replace("，", ",").split(",") if t.strip()]
     try:
         with transaction.atomic():
             for item in visible:
+                if terms:
+                    item = redact_terms(item, terms, reason)
                 decide(item, decision, reason, again)
     except ReviewError as error:
         messages.error(request, str(error))

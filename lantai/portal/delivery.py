@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from lantai.access.policy import sees_unredacted
 from lantai.access.watermark import WatermarkError, watermark_image, watermark_pdf, watermark_text
 from lantai.archive.models import Component, Item
 from lantai.audit.chain import record
@@ -28,16 +29,24 @@ def viewer_name(request: HttpRequest) -> str:
     return request.user.get_username() if request.user.is_authenticated else "公众"
 
 
-def _component(request: HttpRequest, ref_code: str, component_id: int) -> Component:
-    item = get_object_or_404(Item.objects.visible_to(request.user), ref_code=ref_code)
-    return get_object_or_404(item.components.filter(role="master"), pk=component_id)
+def _component(request: HttpRequest, ref_code: str, component_id: int) -> tuple[Component, bool]:
+    """The master component asked for, and whether the requester may read it unredacted."""
+    item = get_object_or_404(
+        Item.objects.visible_to(request.user).select_related("fonds"), ref_code=ref_code
+    )
+    component = get_object_or_404(item.components.filter(role="master"), pk=component_id)
+    return component, sees_unredacted(request.user, item)
 
 
-def _copy(component: Component, viewer: str, size: int) -> tuple[bytes, str, str]:
+def _copy(component: Component, viewer: str, size: int, full: bool) -> tuple[bytes, str, str]:
     """(content, content type, file name) of the watermarked copy."""
     path = Path(settings.STORAGE_DIR) / component.stored_path
     mark = {"viewer": viewer, "when": timezone.localtime(), "archive": settings.ARCHIVE_NAME}
     stem = Path(component.original_name).stem
+    if component.item.is_redacted and not full:
+        # Images and PDFs cannot be masked: a redacted item is delivered as its masked text.
+        text = watermark_text(component.item.public_body, **mark)
+        return text.encode("utf-8"), "text/plain; charset=utf-8", f"{stem}.txt"
     if component.mime_type in IMAGE_TYPES:
         return (
             watermark_image(path, max_side=size, format="JPEG", **mark),
@@ -61,10 +70,10 @@ def _text_of(component: Component) -> str:
 
 @require_GET
 def deliver(request: HttpRequest, ref_code: str, component_id: int) -> HttpResponse:
-    component = _component(request, ref_code, component_id)
+    component, full = _component(request, ref_code, component_id)
     size = 1600 if request.GET.get("size") != "small" else 800
     try:
-        content, content_type, name = _copy(component, viewer_name(request), size)
+        content, content_type, name = _copy(component, viewer_name(request), size, full)
     except (WatermarkError, OSError):
         raise Http404("该文件暂不能提供利用副本") from None
     record(

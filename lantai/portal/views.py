@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from lantai.access.policy import sees_unredacted
 from lantai.archive.models import Fonds, Item
 
 
@@ -39,4 +40,11 @@ def item_detail(request: HttpRequest, ref_code: str) -> HttpResponse:
     item = get_object_or_404(
         Item.objects.visible_to(request.user).select_related("fonds", "series"), ref_code=ref_code
     )
-    return render(request, "portal/item.html", {"item": item})
+    full = sees_unredacted(request.user, item)
+    context = {
+        "item": item,
+        "display_text": item.text if full else item.public_body,
+        # Masters of a redacted item cannot be masked: only its text copy is delivered.
+        "files_deliverable": full or not item.is_redacted,
+    }
+    return render(request, "portal/item.html", context)

@@ -40,7 +40,8 @@ def to_document(item: Item) -> SearchDocument:
         id=item.pk,
         ref_code=item.ref_code,
         title=item.title,
-        body=item.text or item.description,
+        # Masked passages never enter the index: staff read them on the item page.
+        body=item.public_body or item.description,
         date=item.date or str(item.year),
         year=item.year,
         fonds=item.fonds.code,

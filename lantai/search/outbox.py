@@ -17,7 +17,15 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from lantai.search.models import SearchOutbox
 
 # Fields whose change can take an item away from someone or change what a snippet shows.
-HIDING_FIELDS = ("open_status", "fonds_id", "title", "text", "ref_code")
+HIDING_FIELDS = (
+    "open_status",
+    "fonds_id",
+    "title",
+    "text",
+    "public_text",
+    "redactions",
+    "ref_code",
+)
 SEARCH_FIELDS = (
     *HIDING_FIELDS,
     "date",

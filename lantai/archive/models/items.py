@@ -112,6 +112,10 @@ class Item(models.Model):
     open_decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_again = models.DateField(_("复审日期"), null=True, blank=True)
     text = models.TextField(_("提取文本"), blank=True)
+    # 遮蔽 (redaction): character spans of ``text`` a reviewer masked, and the text the public
+    # gets instead (search, snippets, item page, copies). Empty when nothing is masked.
+    redactions = models.JSONField(_("遮蔽范围"), default=list, blank=True)
+    public_text = models.TextField(_("公开文本（遮蔽后）"), blank=True)
     script = models.CharField(
         _("文字"), max_length=12, choices=_choices(domains.SCRIPTS), blank=True
     )
@@ -132,6 +136,15 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ref_code} {self.title}"[:255]
+
+    @property
+    def is_redacted(self) -> bool:
+        return bool(self.redactions)
+
+    @property
+    def public_body(self) -> str:
+        """The text anyone without full access may see: masked when a reviewer redacted it."""
+        return self.public_text if self.redactions else self.text
 
 
 class Component(models.Model):

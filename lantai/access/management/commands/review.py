@@ -4,8 +4,9 @@ import datetime
 import json
 
 from django.core.management.base import CommandError
+from django.db import transaction
 
-from lantai.access.review import DECISIONS, ReviewError, decide
+from lantai.access.review import DECISIONS, ReviewError, decide, redact_terms
 from lantai.archive.models import Item
 from lantai.archive.refcode import RefCodeError, normalise, parse
 from lantai.cli_base import LantaiCommand
@@ -21,13 +22,22 @@ class Command(LantaiCommand):
         decide_parser.add_argument("decision", choices=DECISIONS, help="开放/控制使用/延期开放")
         decide_parser.add_argument("--reason", required=True, help="审核理由（必填）")
         decide_parser.add_argument("--review-again", help="复审日期 YYYY-MM-DD（可选）")
+        decide_parser.add_argument(
+            "--mask",
+            action="append",
+            default=[],
+            help="遮蔽词语（可重复）：公众副本中以［已遮蔽］代替",
+        )
         decide_parser.add_argument("--json", action="store_true", help="输出 JSON")
 
     def handle(self, *args, **options) -> None:
         item = self.find_item(options["ref_code"])
         again = self.parse_date(options.get("review_again"))
         try:
-            item = decide(item, options["decision"], options["reason"], again)
+            with transaction.atomic():
+                if options["mask"]:
+                    item = redact_terms(item, options["mask"], options["reason"])
+                item = decide(item, options["decision"], options["reason"], again)
         except ReviewError as error:
             raise CommandError(str(error)) from None
         if options["json"]:
