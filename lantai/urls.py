@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("search", search_views.search_page, name="search"),
+    path("catalogue", views.open_catalogue, name="open-catalogue"),
     path("item/<str:ref_code>/file/<int:component_id>", delivery.deliver, name="deliver"),
     path("item/<path:ref_code>", views.item_detail, name="item"),
     path("admin/", admin.site.urls),

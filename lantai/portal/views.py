@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from lantai.access import catalogue
 from lantai.access.policy import sees_unredacted
 from lantai.archive.models import Fonds, Item
 
@@ -33,6 +34,25 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     latest = visible.select_related("fonds").order_by("-year", "ref_code")[:20]
     return render(request, "portal/home.html", {"fonds_list": fonds, "latest": latest})
+
+
+@require_GET
+def open_catalogue(request: HttpRequest) -> HttpResponse:
+    """The public catalogue of opened records (开放档案目录), CSV or XLSX."""
+    fonds = request.GET.get("fonds", "")[:16]
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            catalogue.xlsx_bytes(fonds),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = "open-catalogue.xlsx"
+    else:
+        response = StreamingHttpResponse(
+            catalogue.csv_lines(fonds), content_type="text/csv; charset=utf-8"
+        )
+        name = "open-catalogue.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_GET

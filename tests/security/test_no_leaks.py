@@ -53,6 +53,8 @@ def surfaces(item) -> list[str]:
         f"/api/search?q={quote(MARKER)}",
         f"/api/search?q=ref:{ref}",
         "/api/openapi.json",
+        "/catalogue",
+        f"/catalogue?fonds={item.fonds.code}",
         "/staff/ingest/",
         f"/admin/archive/item/{item.pk}/change/",
         "/admin/archive/item/",
@@ -62,7 +64,8 @@ def surfaces(item) -> list[str]:
 def assert_no_leak(response, item, asked: str = "") -> None:
     """No secret of ``item`` in the response, except what the user typed (``asked``) and
     the page merely echoes back."""
-    body = response.content.decode("utf-8", "replace")
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode("utf-8", "replace")
     headers = " ".join(f"{k}: {v}" for k, v in response.headers.items())
     secrets = [s for s in (item.title, TEXT_SECRET, item.ref_code) if s not in asked]
     for secret in secrets:
