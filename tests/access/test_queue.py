@@ -85,3 +85,14 @@ def test_reviewer_cannot_decide_items_of_other_fonds(client, reviewer, other_fon
     )
     elsewhere.refresh_from_db()
     assert elsewhere.open_status == "unreviewed"
+
+
+def test_decision_from_the_item_page_confirms_on_that_page(client, reviewer, due):
+    client.force_login(reviewer)
+    page = f"/staff/review/item/{due.pk}/"
+    response = client.post(
+        "/staff/review/decide/",
+        {"items": [due.pk], "decision": "open", "reason": "已满二十五年", "next": page},
+        follow=True,
+    )
+    assert "已记录 1 件的审核结论" in response.content.decode()

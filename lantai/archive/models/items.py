@@ -173,3 +173,8 @@ class Component(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def display_name(self) -> str:
+        """The file's own name, without the sub-folders it had in the submission."""
+        return self.original_name.rsplit("/", 1)[-1]
