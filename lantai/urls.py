@@ -16,7 +16,10 @@ urlpatterns = [
     path("catalogue", views.open_catalogue, name="open-catalogue"),
     path("item/<str:ref_code>/file/<int:component_id>", delivery.deliver, name="deliver"),
     path("item/<path:ref_code>", views.item_detail, name="item"),
+    # admin.site is lantai.access.totp.LantaiAdminSite: /admin/login/ is the same throttled,
+    # TOTP-aware view as /account/login/.
     path("admin/", admin.site.urls),
+    path("account/", include("lantai.portal.account_urls")),
     path("api/", api.urls),
     path("staff/ingest/", include("lantai.ingest.urls")),
     path("staff/review/", include("lantai.access.urls")),

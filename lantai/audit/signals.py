@@ -18,8 +18,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from lantai.audit.chain import record
 
 AUDITED_APPS = {"archive", "access", "ingest", "services", "exhibits"}
-AUDITED_MODELS = {"auth.user", "auth.group"}
-SECRET_FIELDS = {"password"}
+AUDITED_MODELS = {"auth.user", "auth.group", "otp_totp.totpdevice"}
+SECRET_FIELDS = {"password", "key"}  # "key": a TOTP device's shared secret
 IGNORED_FIELDS = {"last_login", "updated_at"}
 LONG_TEXT = 200
 

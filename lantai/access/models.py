@@ -1,0 +1,29 @@
+"""The access app's one table: failed sign-in attempts, the memory of the login throttle.
+
+Kept in the database (not a per-process cache) so every web worker on every node sees the same
+count. See :mod:`lantai.access.throttle` for how rows are written, read and pruned.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in: who was tried (normalised username) and from where (client IP)."""
+
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip = models.CharField(_("客户端地址"), max_length=45, blank=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+        indexes = [
+            models.Index(fields=["username", "at"], name="access_loginfail_user_at"),
+            models.Index(fields=["ip", "at"], name="access_loginfail_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username or '-'}@{self.ip or '-'} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,201 @@
+"""Accounts for the public and staff: register, sign in (throttled, optional TOTP), sign out.
+
+Decisions:
+
+- Django's auth forms and views are used as they are wherever they fit: ``UserCreationForm``
+  (Django's password validators, Argon2 via ``PASSWORD_HASHERS``), ``AuthenticationForm``,
+  ``LoginView`` and the POST-only ``LogoutView``. A registered member of the public is a plain
+  user: no role (group), no staff flag (DESIGN §1).
+- One sign-in view serves ``/account/login/`` (``LOGIN_URL``) and ``/admin/login/`` (through
+  :class:`lantai.access.totp.LantaiAdminSite`), so both pass the same throttle and TOTP rule.
+- The TOTP code is an optional field of the same form rather than a second page: no
+  half-signed-in state to keep in the session. It is required once the account has a confirmed
+  device; a wrong code counts as a failed sign-in for the throttle and the audit log.
+- Throttled attempts get HTTP 429 with ``Retry-After`` and are audited as ``login_throttled``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from lantai.access import throttle, totp
+from lantai.access.roles import ROLES, role_codes
+from lantai.audit.chain import record
+
+
+class LoginForm(AuthenticationForm):
+    """Username and password, plus the TOTP code for accounts that enabled it.
+
+    Labels and the main errors are fixed Chinese text like the rest of the portal, so the page
+    does not switch half-way to a browser's language.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "用户名或密码不正确（区分大小写）。",
+        "inactive": "该账号已停用。",
+    }
+
+    otp_token = forms.CharField(
+        label="动态口令",
+        required=False,
+        max_length=8,
+        help_text="已启用两步验证的工作人员填写验证器中的 6 位数字；其他用户留空。",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is not None and totp.has_device(user):
+            device = totp.match(user, self.cleaned_data.get("otp_token", ""))
+            if device is None:
+                user_login_failed.send(
+                    sender=__name__,
+                    credentials={"username": user.get_username()},
+                    request=self.request,
+                )
+                self.user_cache = None
+                raise forms.ValidationError("动态口令缺失或错误，请输入验证器中当前的 6 位数字。")
+            user.otp_device = device  # django_otp.login() marks the session verified on login
+        return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in view behind the login throttle."""
+
+    form_class = LoginForm
+    template_name = "portal/account/login.html"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")
+        wait = throttle.seconds_blocked(username, throttle.client_ip(request))
+        if wait:
+            return self.refuse(username, wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        request = self.request
+        throttle.record_failure(request.POST.get("username", ""), throttle.client_ip(request))
+        return super().form_invalid(form)
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        throttle.clear(form.get_user().get_username())
+        return super().form_valid(form)
+
+    def refuse(self, username: str, wait: int) -> HttpResponse:
+        record(
+            "login_throttled",
+            object_type="auth.user",
+            object_repr=username[:150],
+            outcome="failure",
+            actor="anonymous",
+            detail={"ip": throttle.client_ip(self.request), "retry_after_s": wait},
+        )
+        minutes = max(1, -(-wait // 60))
+        context = self.get_context_data(
+            form=self.get_form_class()(self.request),
+            throttled=f"登录失败次数过多，已暂停登录。请 {minutes} 分钟后再试。",
+        )
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
+
+class RegisterForm(UserCreationForm):
+    """Username, optional e-mail and the password twice (Django's validators apply)."""
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+        labels = {"username": "用户名", "email": "电子邮箱（选填）"}
+        help_texts = {"username": "不超过 150 个字符，可用字母、数字和 @ . + - _。"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "密码"
+        self.fields["password2"].label = "再次输入密码"
+        self.fields["password2"].help_text = "请再输入一次密码以确认。"
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Create a role-less, non-staff account and sign it in."""
+    if request.user.is_authenticated:
+        return redirect("account")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("account")
+    return render(request, "portal/account/register.html", {"form": form})
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own page: name, roles, two-step status."""
+    user = request.user
+    context = {
+        "roles": [ROLES[code].title for code in sorted(role_codes(user))],
+        "totp_enabled": totp.has_device(user),
+        "verified": totp.is_verified(request),
+    }
+    return render(request, "portal/account/account.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol, confirm or remove the staff user's TOTP device."""
+    user = request.user
+    if not user.is_staff:
+        raise PermissionDenied("两步验证仅面向工作人员账号。")
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        code = request.POST.get("code", "")
+        if action == "start" and not totp.has_device(user):
+            totp.start_enrolment(user)
+            return redirect("account-totp")
+        if action == "confirm" and (device := totp.pending_device(user)):
+            if totp.confirm(device, code):
+                from django_otp import login as otp_login
+
+                otp_login(request, device)
+                return redirect("account-totp")
+            error = "口令不正确，请核对手机时间后输入验证器中当前的 6 位数字。"
+        elif action == "disable" and totp.has_device(user):
+            if totp.match(user, code):
+                for device in totp.confirmed_devices(user):
+                    device.delete()
+                return redirect("account-totp")
+            error = "口令不正确，未停用两步验证。"
+    return render(request, "portal/account/totp.html", _totp_context(user, error))
+
+
+def _totp_context(user: Any, error: str) -> dict[str, Any]:
+    pending = None if totp.has_device(user) else totp.pending_device(user)
+    return {
+        "enabled": totp.has_device(user),
+        "pending": pending,
+        "qr_svg": totp.qr_svg(pending) if pending else "",
+        "secret": totp.secret_text(pending) if pending else "",
+        "error": error,
+    }
