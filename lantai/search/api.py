@@ -26,7 +26,15 @@ class SearchOut(Schema):
     facets: dict[str, dict[str, int]]
 
 
-@router.get("/search", response=SearchOut, summary="全文检索 / full-text search")
+class InvalidOut(Schema):
+    """Ninja's answer to a parameter that does not parse (e.g. ``page=abc``)."""
+
+    detail: list[dict]
+
+
+@router.get(
+    "/search", response={200: SearchOut, 422: InvalidOut}, summary="全文检索 / full-text search"
+)
 def search(
     request: HttpRequest, q: str = "", page: int = 1, per_page: int = 20, sort: str = "relevance"
 ) -> dict:
