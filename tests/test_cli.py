@@ -69,3 +69,10 @@ def test_audit_verify_exits_nonzero_after_tampering(tmp_path):
     result = run_lantai(tmp_path / "var", "audit", "verify")
     assert result.returncode == 1
     assert "第 1 条" in result.stderr
+
+
+def test_review_propose_needs_a_reason_and_an_existing_refcode(tmp_path):
+    result = run_lantai(
+        tmp_path / "var", "review", "propose", "J001-WS·2020-Y-BGS-0001", "--reason", "x"
+    )
+    assert_one_clear_line(result, "不存在")

@@ -30,7 +30,8 @@ def due_condition(today: datetime.date) -> Q:
 def queue_for(
     user: Any, today: datetime.date, *, fonds: str = "", year: str = ""
 ) -> QuerySet[Item]:
-    items = Item.objects.filter(open_status="unreviewed").filter(due_condition(today))
+    due = due_condition(today) | Q(review_proposed_at__isnull=False)
+    items = Item.objects.filter(open_status="unreviewed").filter(due)
     if not user.is_superuser:
         items = items.filter(fonds__staff=user)
     if fonds:

@@ -23,8 +23,25 @@ class ReviewError(ValueError):
     pass
 
 
+def propose(item: Item, reason: str) -> Item:
+    """Put an item into the review queue before its age threshold (提前开放建议)."""
+    if not reason.strip():
+        raise ReviewError("提前审核建议必须写明理由")
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        item.review_proposed_at = timezone.now()
+        item.review_proposal = reason.strip()
+        item.save()
+        record("review_proposed", obj=item, detail={"reason": item.review_proposal})
+    return item
+
+
 def decide(
-    item: Item, decision: str, reason: str, review_again: datetime.date | None = None
+    item: Item,
+    decision: str,
+    reason: str,
+    review_again: datetime.date | None = None,
+    opinion: str = "",
 ) -> Item:
     if decision not in DECISIONS:
         raise ReviewError(
@@ -40,6 +57,8 @@ def decide(
         item.open_reason = reason.strip()
         item.open_decided_at = timezone.now()
         item.review_again = review_again
+        if opinion.strip():
+            item.joint_opinion = opinion.strip()
         item.save()
         record(
             "review_decision",
@@ -50,6 +69,7 @@ def decide(
                 "to_label": OPEN_STATUSES[decision],
                 "reason": item.open_reason,
                 "review_again": review_again.isoformat() if review_again else None,
+                "joint_opinion": opinion.strip() or None,
             },
         )
     return item

@@ -76,7 +76,7 @@ def review_decide(request: HttpRequest) -> HttpResponse:
             for item in visible:
                 if terms:
                     item = redact_terms(item, terms, reason)
-                decide(item, decision, reason, again)
+                decide(item, decision, reason, again, request.POST.get("opinion", ""))
     except ReviewError as error:
         messages.error(request, str(error))
     else:

@@ -96,3 +96,30 @@ def test_decision_from_the_item_page_confirms_on_that_page(client, reviewer, due
         follow=True,
     )
     assert "已记录 1 件的审核结论" in response.content.decode()
+
+
+def test_recent_item_proposed_for_early_review_enters_the_queue(reviewer, fonds):
+    from lantai.access.review import propose
+
+    recent = make_item(fonds, title="二〇二一年疫苗接种方案", year=2021)
+    assert recent not in list(queue_for(reviewer, TODAY))
+    propose(recent, "已主动公开，建议提前开放")
+    assert recent in list(queue_for(reviewer, TODAY))
+    assert AuditEvent.objects.filter(action="review_proposed").exists()
+
+
+def test_joint_review_opinion_is_kept_with_the_decision(client, reviewer, due):
+    client.force_login(reviewer)
+    client.post(
+        "/staff/review/decide/",
+        {
+            "items": [due.pk],
+            "decision": "closed",
+            "reason": "移交单位建议暂缓",
+            "opinion": "区办公室：暂缓开放",
+        },
+    )
+    due.refresh_from_db()
+    assert due.joint_opinion == "区办公室：暂缓开放"
+    event = AuditEvent.objects.get(action="review_decision")
+    assert event.detail["joint_opinion"] == "区办公室：暂缓开放"

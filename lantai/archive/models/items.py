@@ -111,6 +111,11 @@ class Item(models.Model):
     open_reason = models.TextField(_("审核理由"), blank=True)
     open_decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_again = models.DateField(_("复审日期"), null=True, blank=True)
+    # Proposed for open review before its age threshold (提前开放建议), and the transferring
+    # unit's opinion in a joint review (联合审核意见).
+    review_proposed_at = models.DateTimeField(_("提前审核建议时间"), null=True, blank=True)
+    review_proposal = models.TextField(_("提前审核建议理由"), blank=True)
+    joint_opinion = models.TextField(_("移交单位意见"), blank=True)
     text = models.TextField(_("提取文本"), blank=True)
     # 遮蔽 (redaction): character spans of ``text`` a reviewer masked, and the text the public
     # gets instead (search, snippets, item page, copies). Empty when nothing is masked.

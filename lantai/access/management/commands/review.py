@@ -6,7 +6,7 @@ import json
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from lantai.access.review import DECISIONS, ReviewError, decide, redact_terms
+from lantai.access.review import DECISIONS, ReviewError, decide, propose, redact_terms
 from lantai.archive.models import Item
 from lantai.archive.refcode import RefCodeError, normalise, parse
 from lantai.cli_base import LantaiCommand
@@ -28,16 +28,25 @@ class Command(LantaiCommand):
             default=[],
             help="遮蔽词语（可重复）：公众副本中以［已遮蔽］代替",
         )
+        decide_parser.add_argument("--opinion", default="", help="移交单位意见（联合审核）")
         decide_parser.add_argument("--json", action="store_true", help="输出 JSON")
+        propose_parser = sub.add_parser("propose", help="建议提前开放审核（进入审核队列）")
+        propose_parser.add_argument("ref_code", help="档号")
+        propose_parser.add_argument("--reason", required=True, help="建议理由（必填）")
 
     def handle(self, *args, **options) -> None:
+        if options["action"] == "propose":
+            self.propose(options)
+            return
         item = self.find_item(options["ref_code"])
         again = self.parse_date(options.get("review_again"))
         try:
             with transaction.atomic():
                 if options["mask"]:
                     item = redact_terms(item, options["mask"], options["reason"])
-                item = decide(item, options["decision"], options["reason"], again)
+                item = decide(
+                    item, options["decision"], options["reason"], again, options["opinion"]
+                )
         except ReviewError as error:
             raise CommandError(str(error)) from None
         if options["json"]:
@@ -46,6 +55,14 @@ class Command(LantaiCommand):
         else:
             label = item.get_open_status_display()
             self.stdout.write(f"已记录：{item.ref_code}「{item.title}」→ {label}")
+
+    def propose(self, options: dict) -> None:
+        item = self.find_item(options["ref_code"])
+        try:
+            item = propose(item, options["reason"])
+        except ReviewError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"已建议提前审核：{item.ref_code}「{item.title}」已进入开放审核队列")
 
     def find_item(self, ref_code: str) -> Item:
         item = Item.objects.select_related("fonds").filter(ref_code=normalise(ref_code)).first()
