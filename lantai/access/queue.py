@@ -28,7 +28,7 @@ def due_condition(today: datetime.date) -> Q:
 
 
 def queue_for(
-    user: Any, today: datetime.date, *, fonds: str = "", year: str = ""
+    user: Any, today: datetime.date, *, fonds: str = "", year: str = "", series: str = ""
 ) -> QuerySet[Item]:
     due = due_condition(today) | Q(review_proposed_at__isnull=False)
     items = Item.objects.filter(open_status="unreviewed").filter(due)
@@ -36,9 +36,18 @@ def queue_for(
         items = items.filter(fonds__staff=user)
     if fonds:
         items = items.filter(fonds__code=fonds)
+    if series:  # a series code: that node and everything below it in the tree
+        items = items.filter(series__path__startswith=_series_path(series, fonds))
     if year.isdigit():
         items = items.filter(year=int(year))
     return items.select_related("fonds").order_by("year", "ref_code").distinct()
+
+
+def _series_path(code: str, fonds: str) -> str:
+    from lantai.archive.models import Series
+
+    node = Series.objects.filter(code=code, **({"fonds__code": fonds} if fonds else {})).first()
+    return node.path if node else "\0"  # an unknown series matches nothing
 
 
 def flags_for(item: Item) -> list[Flag]:

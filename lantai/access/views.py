@@ -5,29 +5,27 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from lantai.access.decorators import staff_view
 from lantai.access.queue import flags_for, queue_for
 from lantai.access.review import DECISIONS, ReviewError, decide, redact_terms
 from lantai.archive.domains import OPEN_STATUSES
 from lantai.archive.models import Item
 
 PER_PAGE = 50
-review_required = permission_required("archive.review_item", raise_exception=True)
+review_required = staff_view("archive.review_item")
 
 
-@login_required
 @review_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     today = datetime.date.today()
-    items = queue_for(
-        request.user, today, fonds=request.GET.get("fonds", ""), year=request.GET.get("year", "")
-    )
+    filters = {key: request.GET.get(key, "").strip() for key in ("fonds", "year", "series")}
+    items = queue_for(request.user, today, **filters)
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     rows = [{"item": item, "flags": flags_for(item)} for item in page]
     return render(
@@ -37,13 +35,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "decisions": {d: OPEN_STATUSES[d] for d in DECISIONS},
-            "fonds": request.GET.get("fonds", ""),
-            "year": request.GET.get("year", ""),
+            **filters,
         },
     )
 
 
-@login_required
 @review_required
 def review_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Item.objects.visible_to(request.user).select_related("fonds"), pk=pk)
@@ -59,7 +55,6 @@ def review_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
 @review_required
 def review_decide(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from lantai.access.decorators import staff_view
 from lantai.archive.models import Fonds, TransferBatch
 from lantai.ingest.tasks import ingest_upload
 
@@ -43,8 +43,7 @@ def _save_upload(upload) -> Path:
     return target
 
 
-@login_required
-@permission_required("archive.add_transferbatch", raise_exception=True)
+@staff_view("archive.add_transferbatch")
 def upload(request: HttpRequest) -> HttpResponse:
     fonds = _fonds_for(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, fonds=fonds)
@@ -70,8 +69,7 @@ def _finished(request: HttpRequest, result) -> HttpResponse:
     return render(request, "ingest/task.html", {"result": result, "report": report})
 
 
-@login_required
-@permission_required("archive.view_transferbatch", raise_exception=True)
+@staff_view("archive.view_transferbatch")
 def task_status(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
         result = ingest_upload.get_result(task_id)
@@ -82,8 +80,7 @@ def task_status(request: HttpRequest, task_id: str) -> HttpResponse:
     return render(request, "ingest/task.html", {"result": result, "report": None})
 
 
-@login_required
-@permission_required("archive.view_transferbatch", raise_exception=True)
+@staff_view("archive.view_transferbatch")
 def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
     scope = {} if request.user.is_superuser else {"fonds__staff": request.user}
     batch = get_object_or_404(TransferBatch.objects.filter(**scope).distinct(), code=code)

@@ -123,3 +123,24 @@ def test_joint_review_opinion_is_kept_with_the_decision(client, reviewer, due):
     assert due.joint_opinion == "区办公室：暂缓开放"
     event = AuditEvent.objects.get(action="review_decision")
     assert event.detail["joint_opinion"] == "区办公室：暂缓开放"
+
+
+def test_queue_filters_by_series_subtree(reviewer, fonds):
+    from lantai.archive.models import Series
+
+    office = Series.objects.create(fonds=fonds, code="BGS", name="办公室")
+    team = Series.objects.create(fonds=fonds, parent=office, code="MS", name="秘书科")
+    inside = make_item(fonds, title="秘书科旧档", year=1980, series=team)
+    outside = make_item(fonds, title="其他旧档", year=1980)
+    queued = list(queue_for(reviewer, TODAY, fonds="J001", series="BGS"))
+    assert inside in queued and outside not in queued
+    assert list(queue_for(reviewer, TODAY, series="NOPE")) == []
+
+
+def test_staff_pages_need_an_otp_verified_session_when_totp_is_on(client, reviewer):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=reviewer, name="phone", confirmed=True)
+    client.force_login(reviewer)  # a session that never entered a code
+    response = client.get("/staff/review/")
+    assert response.status_code == 302 and "/account/login/" in response["Location"]
