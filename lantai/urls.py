@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from lantai.api import api
 from lantai.portal import delivery, search_views, views
+from lantai.portal.sitemaps import OpenItemSitemap
 
 admin.site.site_header = _("兰台 Lantai 业务后台")
 admin.site.site_title = _("兰台 Lantai")
@@ -14,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("search", search_views.search_page, name="search"),
     path("catalogue", views.open_catalogue, name="open-catalogue"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"items": OpenItemSitemap}}, name="sitemap"),
     path("item/<str:ref_code>/file/<int:component_id>", delivery.deliver, name="deliver"),
     path("item/<path:ref_code>", views.item_detail, name="item"),
     # admin.site is lantai.access.totp.LantaiAdminSite: /admin/login/ is the same throttled,
