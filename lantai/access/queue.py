@@ -37,17 +37,20 @@ def queue_for(
     if fonds:
         items = items.filter(fonds__code=fonds)
     if series:  # a series code: that node and everything below it in the tree
-        items = items.filter(series__path__startswith=_series_path(series, fonds))
+        path = _series_path(series, fonds)
+        if path is None:
+            return Item.objects.none()
+        items = items.filter(series__path__startswith=path)
     if year.isdigit():
         items = items.filter(year=int(year))
     return items.select_related("fonds").order_by("year", "ref_code").distinct()
 
 
-def _series_path(code: str, fonds: str) -> str:
+def _series_path(code: str, fonds: str) -> str | None:
     from lantai.archive.models import Series
 
     node = Series.objects.filter(code=code, **({"fonds__code": fonds} if fonds else {})).first()
-    return node.path if node else "\0"  # an unknown series matches nothing
+    return node.path if node else None
 
 
 def flags_for(item: Item) -> list[Flag]:
