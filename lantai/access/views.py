@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from lantai.access.decorators import staff_view
@@ -34,7 +35,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "decisions": {d: OPEN_STATUSES[d] for d in DECISIONS},
+            "decisions": _decisions(),
             **filters,
         },
     )
@@ -49,7 +50,7 @@ def review_item(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "flags": flags_for(item),
-            "decisions": {d: OPEN_STATUSES[d] for d in DECISIONS},
+            "decisions": _decisions(),
         },
     )
 
@@ -63,7 +64,7 @@ def review_decide(request: HttpRequest) -> HttpResponse:
     again = _date(request.POST.get("review_again", ""))
     visible = Item.objects.visible_to(request.user).filter(pk__in=ids, fonds__staff=request.user)
     if not ids or visible.count() != len(set(ids)):
-        messages.error(request, "请选择你所分管全宗中的档案")
+        messages.error(request, gettext("请选择你所分管全宗中的档案"))
         return redirect(request.POST.get("next") or "review-queue")
     terms = [t for t in request.POST.get("mask", "").replace("，", ",").split(",") if t.strip()]
     try:
@@ -75,8 +76,17 @@ def review_decide(request: HttpRequest) -> HttpResponse:
     except ReviewError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"已记录 {len(ids)} 件的审核结论：{OPEN_STATUSES[decision]}")
+        messages.success(
+            request,
+            gettext("已记录 %(count)s 件的审核结论：%(decision)s")
+            % {"count": len(ids), "decision": gettext(OPEN_STATUSES[decision])},
+        )
     return redirect(request.POST.get("next") or "review-queue")
+
+
+def _decisions() -> dict[str, str]:
+    """The decision codes with their labels in the active language (the labels are msgids)."""
+    return {d: gettext(OPEN_STATUSES[d]) for d in DECISIONS}
 
 
 def _date(text: str) -> datetime.date | None:

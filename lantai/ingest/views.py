@@ -9,12 +9,15 @@ from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from lantai.access.decorators import staff_view
 from lantai.archive.models import Fonds, TransferBatch
 from lantai.ingest.tasks import ingest_upload
 
-VERDICTS = {True: "通过", False: "未通过", None: "未执行"}
+VERDICTS = {True: _("通过"), False: _("未通过"), None: _("未执行")}
+# The row's CSS class stays on the Chinese source word (site.css styles .verdict-未通过).
+VERDICT_CLASSES = {True: "通过", False: "未通过", None: "未执行"}
 
 
 def _fonds_for(user) -> list[Fonds]:
@@ -23,10 +26,10 @@ def _fonds_for(user) -> list[Fonds]:
 
 
 class UploadForm(forms.Form):
-    fonds = forms.ChoiceField(label="全宗")
-    agency = forms.CharField(label="移交单位", max_length=300, required=False)
-    package = forms.FileField(label="提交包（zip、WARC 或单个文件）")
-    check_only = forms.BooleanField(label="只检测，不入库", required=False)
+    fonds = forms.ChoiceField(label=_("全宗"))
+    agency = forms.CharField(label=_("移交单位"), max_length=300, required=False)
+    package = forms.FileField(label=_("提交包（zip、WARC 或单个文件）"))
+    check_only = forms.BooleanField(label=_("只检测，不入库"), required=False)
 
     def __init__(self, *args, fonds: list[Fonds], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -74,7 +77,7 @@ def task_status(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
         result = ingest_upload.get_result(task_id)
     except Exception:
-        raise Http404("没有这个接收任务") from None
+        raise Http404(_("没有这个接收任务")) from None
     if result.is_finished:
         return _finished(request, result)
     return render(request, "ingest/task.html", {"result": result, "report": None})
@@ -84,6 +87,13 @@ def task_status(request: HttpRequest, task_id: str) -> HttpResponse:
 def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
     scope = {} if request.user.is_superuser else {"fonds__staff": request.user}
     batch = get_object_or_404(TransferBatch.objects.filter(**scope).distinct(), code=code)
-    checks = [{**check, "verdict": VERDICTS[check["passed"]]} for check in batch.report]
+    checks = [
+        {
+            **check,
+            "verdict": VERDICTS[check["passed"]],
+            "verdict_class": VERDICT_CLASSES[check["passed"]],
+        }
+        for check in batch.report
+    ]
     items = batch.items.order_by("ref_code")[:500]
     return render(request, "ingest/batch.html", {"batch": batch, "checks": checks, "items": items})

@@ -27,6 +27,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -38,28 +40,28 @@ from lantai.audit.chain import record
 class LoginForm(AuthenticationForm):
     """Username and password, plus the TOTP code for accounts that enabled it.
 
-    Labels and the main errors are fixed Chinese text like the rest of the portal, so the page
-    does not switch half-way to a browser's language.
+    Labels and the main errors are our own Chinese msgids, translated like the rest of the
+    portal (the browser's language, Chinese by default), so the page speaks one language.
     """
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "用户名或密码不正确（区分大小写）。",
-        "inactive": "该账号已停用。",
+        "invalid_login": _("用户名或密码不正确（区分大小写）。"),
+        "inactive": _("该账号已停用。"),
     }
 
     otp_token = forms.CharField(
-        label="动态口令",
+        label=_("动态口令"),
         required=False,
         max_length=8,
-        help_text="已启用两步验证的工作人员填写验证器中的 6 位数字；其他用户留空。",
+        help_text=_("已启用两步验证的工作人员填写验证器中的 6 位数字；其他用户留空。"),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "用户名"
-        self.fields["password"].label = "密码"
+        self.fields["username"].label = _("用户名")
+        self.fields["password"].label = _("密码")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -73,7 +75,9 @@ class LoginForm(AuthenticationForm):
                     request=self.request,
                 )
                 self.user_cache = None
-                raise forms.ValidationError("动态口令缺失或错误，请输入验证器中当前的 6 位数字。")
+                raise forms.ValidationError(
+                    gettext("动态口令缺失或错误，请输入验证器中当前的 6 位数字。")
+                )
             user.otp_device = device  # django_otp.login() marks the session verified on login
         return cleaned
 
@@ -112,7 +116,8 @@ class LoginView(auth_views.LoginView):
         minutes = max(1, -(-wait // 60))
         context = self.get_context_data(
             form=self.get_form_class()(self.request),
-            throttled=f"登录失败次数过多，已暂停登录。请 {minutes} 分钟后再试。",
+            throttled=gettext("登录失败次数过多，已暂停登录。请 %(minutes)s 分钟后再试。")
+            % {"minutes": minutes},
         )
         response = self.render_to_response(context, status=429)
         response["Retry-After"] = str(wait)
@@ -124,14 +129,14 @@ class RegisterForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
-        labels = {"username": "用户名", "email": "电子邮箱（选填）"}
-        help_texts = {"username": "不超过 150 个字符，可用字母、数字和 @ . + - _。"}
+        labels = {"username": _("用户名"), "email": _("电子邮箱（选填）")}
+        help_texts = {"username": _("不超过 150 个字符，可用字母、数字和 @ . + - _。")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["password1"].label = "密码"
-        self.fields["password2"].label = "再次输入密码"
-        self.fields["password2"].help_text = "请再输入一次密码以确认。"
+        self.fields["password1"].label = _("密码")
+        self.fields["password2"].label = _("再次输入密码")
+        self.fields["password2"].help_text = _("请再输入一次密码以确认。")
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -166,7 +171,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol, confirm or remove the staff user's TOTP device."""
     user = request.user
     if not user.is_staff:
-        raise PermissionDenied("两步验证仅面向工作人员账号。")
+        raise PermissionDenied(gettext("两步验证仅面向工作人员账号。"))
     error = ""
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -180,13 +185,13 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
                 otp_login(request, device)
                 return redirect("account-totp")
-            error = "口令不正确，请核对手机时间后输入验证器中当前的 6 位数字。"
+            error = gettext("口令不正确，请核对手机时间后输入验证器中当前的 6 位数字。")
         elif action == "disable" and totp.has_device(user):
             if totp.match(user, code):
                 for device in totp.confirmed_devices(user):
                     device.delete()
                 return redirect("account-totp")
-            error = "口令不正确，未停用两步验证。"
+            error = gettext("口令不正确，未停用两步验证。")
     return render(request, "portal/account/totp.html", _totp_context(user, error))
 
 

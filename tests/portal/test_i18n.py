@@ -6,6 +6,7 @@ in lantai/locale/en/LC_MESSAGES/django.po and is compiled by scripts/compile-mes
 
 from __future__ import annotations
 
+import ast
 import gettext
 import re
 from pathlib import Path
@@ -13,9 +14,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from django.apps import apps
+from django.urls import reverse
 from django.utils import translation
 
 from lantai.archive import domains
+from lantai.search.indexer import apply_outbox
 from tests.factories import make_item
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "lantai" / "locale" / "en" / "LC_MESSAGES"
@@ -142,3 +145,123 @@ def test_every_chinese_model_label_has_an_english_translation():
         if english == chinese or CJK.search(english.replace("“长期”", "")):
             untranslated.append(f"{where}: {chinese}")
     assert untranslated == []
+
+
+# The public portal and the staff pages: Chinese by default, English on request.
+
+PORTAL_TEMPLATES = sorted(
+    path
+    for app in ("portal", "access", "ingest")
+    for path in (LOCALE_DIR.parents[2] / app / "templates").rglob("*.html")
+)
+
+
+def _template_msgids(path: Path) -> set[str]:
+    from django.utils.translation.template import templatize
+
+    python = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+    return {
+        ast.literal_eval(quoted)
+        for quoted in re.findall(r"\bgettext\((u?'(?:[^'\\]|\\.)*')\)", python)
+    }
+
+
+def test_every_portal_template_msgid_is_in_the_catalogue():
+    messages = _messages(_catalogue())
+    missing = [
+        f"{path.name}: {msgid}"
+        for path in PORTAL_TEMPLATES
+        for msgid in sorted(_template_msgids(path))
+        if not messages.get((None, msgid))
+    ]
+    assert missing == []
+
+
+def test_home_page_speaks_english_on_request(client, open_item):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in body
+    for label in ("Search", "Open records", "Recently opened", "Reference code", "Sign in"):
+        assert label in body
+    assert "检索开放档案" not in body
+    assert "最近开放" not in body
+    assert "公开的道路改造通知" in body  # data stays as written
+
+
+def test_home_page_stays_chinese_by_default(client, open_item):
+    body = client.get("/").content.decode()
+    assert '<html lang="zh-hans">' in body
+    for label in ("检索", "开放档案", "最近开放", "档号", "登录", "注册"):
+        assert label in body
+    assert "Recently opened" not in body
+    assert "Sign in" not in body
+
+
+@pytest.fixture
+def indexed_open_item(fonds):
+    item = make_item(
+        fonds, title="蘭臺縣減租減息佈告", text="本府決定實行減租減息。", open_status="open"
+    )
+    apply_outbox()
+    return item
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_results_speak_english_on_request(client, indexed_open_item):
+    body = client.get("/search", {"q": "减租"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>1</strong> results" in body
+    for label in ("Search", "Relevance", "Date", "Fonds", "Record category", "Administrative"):
+        assert label in body
+    assert "条结果" not in body
+    assert "相关度" not in body
+    assert "蘭臺縣減租減息佈告" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_results_stay_chinese_by_default(client, indexed_open_item):
+    body = client.get("/search", {"q": "减租"}).content.decode()
+    assert "共 <strong>1</strong> 条结果" in body
+    for label in ("排序：", "相关度", "全宗", "门类", "文书"):
+        assert label in body
+    assert "</strong> results" not in body
+    assert "Relevance" not in body
+
+
+def test_item_page_speaks_english_on_request(client, open_item):
+    url = reverse("item", args=[open_item.ref_code])
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for label in ("Home", "Reference code", "Creator", "Retention period", "Permanent"):
+        assert label in body
+    assert "档号" not in body
+    assert "保管期限" not in body
+    assert "公开的道路改造通知" in body
+
+
+def test_item_page_stays_chinese_by_default(client, open_item):
+    body = client.get(reverse("item", args=[open_item.ref_code])).content.decode()
+    for label in ("首页", "档号", "责任者", "保管期限", "永久"):
+        assert label in body
+    assert "Reference code" not in body
+
+
+def test_login_page_speaks_english_on_request(client, db):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for label in ("Sign in", "Username", "Password", "One-time code", "No account yet?"):
+        assert label in body
+    assert "登录" not in body
+    assert "用户名" not in body
+
+
+def test_login_page_stays_chinese_by_default(client, db):
+    body = client.get(reverse("login")).content.decode()
+    for label in ("登录", "用户名", "密码", "动态口令", "还没有账号？"):
+        assert label in body
+    assert "Sign in" not in body
+
+
+def test_failed_sign_in_speaks_english_on_request(client, public):
+    body = client.post(
+        reverse("login"),
+        {"username": public.get_username(), "password": "wrong"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "Incorrect username or password" in body
