@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-# Commands that only read a database: they still migrate a fresh data dir first.
+# Lantai's own commands, listed first by `lantai --help` (Django's remain available).
 LANTAI_COMMANDS = {
     "demo": "建立数据目录、载入示例档案并启动服务",
     "serve": "启动生产 Web 服务（含任务 worker）",

@@ -85,7 +85,7 @@ def ingest(
     if not path.exists():
         raise IngestError(f"提交包不存在：{path}")
     with storage.exclusive():
-        storage.recover(_is_committed)
+        storage.recover()
         with open_submission(path) as submission:
             fonds = _resolve_fonds(submission, fonds_code)
             context = _context(fonds, defaults or {})
@@ -101,10 +101,6 @@ def ingest(
             else:
                 _accept(submission, fonds, agency, path, results, context, report, progress)
     return report
-
-
-def _is_committed(batch_code: str) -> bool:
-    return TransferBatch.objects.filter(code=batch_code, state="accepted").exists()
 
 
 def _resolve_fonds(submission: Submission, code: str | None) -> Fonds:

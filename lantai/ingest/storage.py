@@ -18,7 +18,7 @@ import contextlib
 import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -60,13 +60,22 @@ def publish(batch_code: str) -> None:
         fsync_dir(target.parent)
 
 
-def recover(is_committed: Callable[[str], bool]) -> list[str]:
+def is_committed(batch_code: str) -> bool:
+    """Whether the batch's records were committed (its bags then belong in the AIP store)."""
+    from lantai.archive.models import TransferBatch
+
+    return TransferBatch.objects.filter(code=batch_code, state="accepted").exists()
+
+
+def recover() -> list[str]:
     """Finish or discard whatever a crashed ingest left in staging; call under :func:`exclusive`."""
     repaired = []
     for entry in sorted((store_root() / "staging").iterdir()):
-        if entry.is_dir() and is_committed(entry.name):
+        if not entry.is_dir():
+            entry.unlink()
+        elif is_committed(entry.name):
             publish(entry.name)
         else:
-            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink()
+            shutil.rmtree(entry, ignore_errors=True)
         repaired.append(entry.name)
     return repaired

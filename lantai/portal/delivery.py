@@ -10,6 +10,7 @@ delivery is an audit event, which is also what utilisation statistics count.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -83,12 +84,6 @@ def deliver(request: HttpRequest, ref_code: str, component_id: int) -> HttpRespo
     )
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if request.GET.get("inline") else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{_quote(name)}"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)

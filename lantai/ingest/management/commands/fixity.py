@@ -5,13 +5,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
 from lantai.archive.models import Component
 from lantai.audit.chain import record
 from lantai.cli_base import LantaiCommand
 from lantai.ingest import storage
-from lantai.ingest.batch import _is_committed
 from lantai.ingest.fixity import Entry, verify
 
 
@@ -24,12 +24,13 @@ class Command(LantaiCommand):
 
     def handle(self, *args, **options) -> None:
         with storage.exclusive():
-            storage.recover(_is_committed)
+            storage.recover()
         root = Path(settings.STORAGE_DIR)
         components = Component.objects.only(
             "pk", "original_name", "stored_path", "sha256", "sm3", "size", "item_id"
         )
-        total_bytes = sum(c.size for c in components)
+        # Aggregate in the database: summing in Python would load every row before hashing.
+        total_bytes = components.aggregate(total=Sum("size"))["total"] or 0
         by_path: dict[Path, Component] = {}
 
         def entries():
