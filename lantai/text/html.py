@@ -5,14 +5,17 @@ and dates well but keeps boilerplate and misses bylines without spaces; trafilat
 boilerplate best but misreads ``2024年01月26日`` and drops Chinese authors. So each field is
 decided separately:
 
-* **title**: the ``<h1>``/``og:title``/GNE candidate that also appears in ``<title>`` (the page
-  heading agrees with the browser title), longest first; else GNE's; else ``<title>`` minus its
-  site suffix.
-* **date**: publication meta tags → GNE → the first full date in the byline area just after
-  the title in the visible text → the URL → trafilatura. Dates are re-parsed by our own
-  Chinese rules, so partial and Chinese-numeral dates come out as ISO.
-* **body**: trafilatura's text, unless it is missing or much shorter than GNE's (trafilatura
-  sometimes keeps only a lead paragraph), then cleaned by :mod:`lantai.text.clean`.
+* **title**: the ``<h1>``/``og:title`` candidate that also appears in ``<title>`` (the page
+  heading agrees with the browser title), longest first; else the visible line that is the
+  start or end of ``<title>`` (the site name cut off); else the GNE/trafilatura title that
+  agrees with ``<title>``; else GNE's; else ``<title>`` minus its site suffix.
+* **date**: publication meta tags → a date *stamp* in the byline area just after the title
+  (own line, clock time or 发布/时间 label) → GNE → any full date in that area → the URL →
+  trafilatura. Dates are re-parsed by our own Chinese rules, so partial and Chinese-numeral
+  dates come out as ISO.
+* **body**: GNE's or trafilatura's text, chosen by how the two overlap (:func:`choose_body`),
+  cleaned by :mod:`lantai.text.clean`, then stripped of editorial furniture lines (原标题,
+  责任编辑, 来源, bare bylines, disclaimers; :mod:`lantai.text._boilerplate`).
 * **authors / source**: our byline rules on the byline area and the body head.
 
 Both peers are optional at run time: if either import fails the other (or our own fallback
@@ -29,6 +32,7 @@ import lxml.html
 from lxml import etree
 
 from lantai.text import dates, metadata
+from lantai.text._boilerplate import coverage, drop_furniture
 from lantai.text.clean import clean
 from lantai.text.decode import decode
 from lantai.text.result import ExtractResult
@@ -53,6 +57,13 @@ _DATE_META = (
     "apub:time",
 )
 _BYLINE_WINDOW = 400
+_DATE_STAMP = re.compile(
+    r"^\s*[\d年月日/.\-\s]+$|\d{4}\D{1,3}\d{1,2}\D{1,3}\d{1,2}\D{0,2}\s*\d{1,2}:\d{2}"
+    r"|(?:发布|发表|更新|时间|日期)\s*[:：]"
+)
+# A GNE block this long (a few paragraphs) that trafilatura also keeps is an article, not a
+# lead paragraph or a caption.
+_ARTICLE_MIN = 400
 _JUNK_AUTHORS = {"未知", "搜索", "admin", "佚名", "编辑", "作者", "小编"}
 
 
@@ -135,9 +146,33 @@ def choose_title(page: _Page, gne_title: str | None, traf_title: str | None) -> 
         ]
         if agreeing:
             return max(agreeing, key=lambda c: len(_norm(c))).strip()
+        if group is headings and (shown := _shown_part_of_head_title(page)):
+            return shown  # before the peers: they echo <title> with the site name still on
     if gne_title:
         return strip_site_suffix(gne_title)
     return strip_site_suffix(page.head_title) or traf_title or None
+
+
+def _shown_part_of_head_title(page: _Page) -> str | None:
+    """The longest visible line that is the start or the end of ``<title>``.
+
+    Sites join the article title and their own name with a space or ``--`` in ``<title>``
+    (``标题 某某办事处``, ``栏目--标题``) where no separator rule can tell which part is the
+    site; the part that the page also shows as a line of its own is the article title.
+    """
+    head = _norm(page.head_title)
+    best = None
+    for line in page.visible.split("\n"):
+        text = _norm(line)
+        if text == head:
+            return None  # the page shows <title> whole: nothing to cut off
+        if len(text) < 8 or len(text) < 0.4 * len(head):
+            continue
+        if (head.startswith(text) or head.endswith(text)) and (
+            best is None or len(text) > len(_norm(best))
+        ):
+            best = line.strip()
+    return best
 
 
 def _byline_area(page: _Page, title: str | None) -> str:
@@ -156,6 +191,8 @@ def choose_date(page: _Page, area: str, gne_date: str, traf_date: str, url: str 
     for candidate in (_meta(page.tree, _DATE_META), _json_ld_date(page.html)):
         if candidate and (value := dates.parse_date(candidate)):
             return value
+    if stated := _stated_date(area):
+        return stated
     if gne_date and (value := dates.parse_date(str(gne_date), dates.year_of(url_date))):
         return value
     found = [d.iso for d in dates.find_dates(area) if len(d.iso) == 10]
@@ -167,16 +204,49 @@ def choose_date(page: _Page, area: str, gne_date: str, traf_date: str, url: str 
     return None
 
 
+def _stated_date(area: str) -> str | None:
+    """A full date in the byline area that reads as the page's own date stamp.
+
+    It must sit on a line of its own, carry a clock time, or follow a 发布/时间/日期 label —
+    the way pages print their publication date. This comes before GNE, which sometimes takes
+    the first timestamp of the comment section; a bare date inside a sentence (a biography's
+    ``1975年1月28日出生``) is not a stamp and still yields to GNE.
+    """
+    for line in area.split("\n"):
+        for found in dates.find_dates(line):
+            if len(found.iso) == 10 and _DATE_STAMP.search(line):
+                return found.iso
+    return None
+
+
 def _json_ld_date(html: str) -> str | None:
     match = re.search(r'"datePublished"\s*:\s*"([^"]+)"', html)
     return match.group(1) if match else None
 
 
 def choose_body(gne_body: str, traf_body: str, page: _Page) -> str:
-    """trafilatura unless it lost most of the article; GNE next; visible text last."""
-    if traf_body and len(traf_body) >= 0.5 * len(gne_body or ""):
-        return traf_body
-    return gne_body or traf_body or ""
+    """GNE or trafilatura, by how their texts overlap (see :func:`_boilerplate.coverage`).
+
+    GNE keeps the densest container, trafilatura cleans boilerplate but sometimes takes the
+    whole page (comments, lists) or keeps only part of the article. So:
+
+    * GNE's lines all inside trafilatura's text → trafilatura added the page around the
+      article; GNE's tighter text wins — unless it is a short scrap (a lead or a caption).
+    * trafilatura's lines all inside GNE's and GNE only a little longer → GNE also kept the
+      captions and sub-heads; GNE wins. Much longer → GNE kept the page; trafilatura wins.
+    * they disagree about where the article is → trafilatura, unless it found next to nothing.
+    """
+    if not traf_body or not gne_body:
+        return traf_body or gne_body or ""
+    gne_len, traf_len = len(_norm(gne_body)), len(_norm(traf_body))
+    gne_in_traf, traf_in_gne = coverage(gne_body, traf_body), coverage(traf_body, gne_body)
+    if gne_in_traf >= 0.85 and (gne_len >= _ARTICLE_MIN or gne_len >= 0.25 * traf_len):
+        return gne_body
+    if traf_in_gne >= 0.9 and gne_len <= 1.3 * traf_len:
+        return gne_body
+    if traf_in_gne < 0.5 and traf_len < 0.2 * gne_len:
+        return gne_body
+    return traf_body
 
 
 def extract_html(data: bytes | str, url: str | None = None) -> ExtractResult:
@@ -205,7 +275,9 @@ def _fill(result: ExtractResult, page: _Page, url: str | None) -> None:
     result.date = choose_date(
         page, area, gne.get("publish_time") or "", traf.get("date") or "", url
     )
-    body = clean(choose_body(gne.get("content") or "", traf.get("text") or "", page))
+    body = drop_furniture(
+        clean(choose_body(gne.get("content") or "", traf.get("text") or "", page))
+    )
     if result.title and body.startswith(result.title):
         body = body[len(result.title) :].lstrip("\n")
     result.body = body
