@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -61,25 +61,67 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
+    fields = {
+        "actor": actor or current_actor(),
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr[:255],
+        "outcome": outcome,
+        "detail": _jsonable(detail or {}),
+    }
     with transaction.atomic():
-        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            seq=head.last_seq + 1,
-            timestamp=timezone.now(),
-            actor=actor or current_actor(),
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr[:255],
-            outcome=outcome,
-            detail=_jsonable(detail or {}),
-            prev_hash=head.last_hash,
-        )
-        event.hash = event_hash(event)
+        head = _locked_head()
+        event = _chained(head, timezone.now(), fields)
         event.save(force_insert=True)
-        head.last_seq, head.last_hash = event.seq, event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        _advance(head, event)
     return event
+
+
+def record_many(
+    action: str, entries: Iterable[tuple[Any, dict]], *, outcome: str = "success"
+) -> int:
+    """Append one event per ``(object, detail)``, chained in order, with one lock on the head
+    and one bulk insert: a 16 k-item transfer writes 16 k events, and one savepoint, lock and
+    head update per event cost about 1 ms each (bench/ingest/RESULTS.md). Same rows, same
+    hashes as calling :func:`record` for each; call inside the change's transaction."""
+    actor, moment = current_actor(), timezone.now()
+    with transaction.atomic():
+        head = _locked_head()
+        events = []
+        for obj, detail in entries:
+            fields = {
+                "actor": actor,
+                "action": action,
+                "object_type": obj._meta.label_lower,
+                "object_id": str(obj.pk),
+                "object_repr": str(obj)[:255],
+                "outcome": outcome,
+                "detail": _jsonable(detail),
+            }
+            events.append(_chained(head, moment, fields))
+            _advance(head, events[-1], save=False)
+        if events:
+            AuditEvent.objects.bulk_create(events, batch_size=500)
+            head.save(update_fields=["last_seq", "last_hash"])
+    return len(events)
+
+
+def _locked_head() -> ChainHead:
+    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    return head
+
+
+def _chained(head: ChainHead, moment: datetime, fields: dict) -> AuditEvent:
+    event = AuditEvent(seq=head.last_seq + 1, timestamp=moment, prev_hash=head.last_hash, **fields)
+    event.hash = event_hash(event)
+    return event
+
+
+def _advance(head: ChainHead, event: AuditEvent, *, save: bool = True) -> None:
+    head.last_seq, head.last_hash = event.seq, event.hash
+    if save:
+        head.save(update_fields=["last_seq", "last_hash"])
 
 
 def _jsonable(detail: dict) -> dict:

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
-from lantai.audit.chain import record
+from lantai.audit.chain import record, record_many
 from lantai.audit.context import current_actor
 from lantai.ingest import storage
 from lantai.ingest.aip import AipBatch, check_events
@@ -310,9 +310,13 @@ def _store_chunk(
         [c for item, aip in components for c in build_components(item, aip, batch.code)],
         batch_size=1000,
     )
-    for item, aip in components:
-        names = [original.name for original in aip.originals]
-        record("ingest", obj=item, detail={"batch": batch.code, "files": names})
+    record_many(
+        "ingest",
+        (
+            (item, {"batch": batch.code, "files": [f.name for f in aip.originals]})
+            for item, aip in components
+        ),
+    )
     outbox.enqueue([item.pk for item in items], hides=False)
     return [(item.ref_code, item.title) for item in items]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from lantai.audit.chain import record, verify
+from lantai.audit.chain import record, record_many, verify
 from lantai.audit.models import AuditEvent
 from tests.factories import make_item
 
@@ -82,3 +82,29 @@ def test_events_cannot_be_edited_or_deleted_through_the_orm(chain):
 def test_failed_login_is_recorded(client, db):
     client.post("/admin/login/", {"username": "ghost", "password": "nope"})
     assert AuditEvent.objects.filter(action="login_failed", object_repr="ghost").exists()
+
+
+def test_bulk_appended_events_continue_the_chain_and_verify(chain, fonds):
+    items = [make_item(fonds, title=f"批量{n}") for n in range(3)]
+    before = AuditEvent.objects.order_by("-seq").first()
+    appended = record_many("ingest", ((item, {"batch": "B1"}) for item in items))
+    assert appended == 3
+    new = list(AuditEvent.objects.filter(seq__gt=before.seq).order_by("seq"))
+    assert [e.object_id for e in new] == [str(item.pk) for item in items]
+    assert new[0].prev_hash == before.hash
+    assert verify().ok
+
+
+def test_bulk_append_of_nothing_changes_nothing(chain):
+    count = AuditEvent.objects.count()
+    assert record_many("ingest", []) == 0
+    assert AuditEvent.objects.count() == count
+    assert verify().ok
+
+
+def test_bulk_appended_event_edited_afterwards_is_found(chain, fonds):
+    record_many("ingest", [(make_item(fonds, title="被改"), {"n": 1})])
+    last = AuditEvent.objects.order_by("-seq").first()
+    _sql("UPDATE audit_auditevent SET detail = %s WHERE seq = %s", '{"n": 2}', last.seq)
+    result = verify()
+    assert not result.ok and result.first_bad_seq == last.seq
