@@ -19,6 +19,12 @@ from lantai.search import RebuildStats, SearchDocument, SearchIndex, WriterBusy
 from lantai.search.models import SearchOutbox
 
 BATCH = 2000
+# Outbox passes index at most BATCH records per commit, so a small single-threaded writer
+# suffices; tantivy keeps a writer's arenas until the process exits, and the default
+# 128 MB over 2 threads made a 16 k-item ingest peak ~80 MB higher (bench/ingest/RESULTS.md).
+# ``lantai reindex`` passes its own larger heap.
+OUTBOX_HEAP = 40_000_000
+OUTBOX_WRITER_THREADS = 1
 _lock = threading.Lock()
 _index: SearchIndex | None = None
 _index_dir = None
@@ -31,7 +37,10 @@ def get_index() -> SearchIndex:
         if _index is None or _index_dir != settings.INDEX_DIR:
             if _index is not None:
                 _index.close()
-            _index, _index_dir = SearchIndex(settings.INDEX_DIR), settings.INDEX_DIR
+            _index = SearchIndex(
+                settings.INDEX_DIR, heap_size=OUTBOX_HEAP, writer_threads=OUTBOX_WRITER_THREADS
+            )
+            _index_dir = settings.INDEX_DIR
         return _index
 
 
