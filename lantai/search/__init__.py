@@ -19,7 +19,7 @@ Typical use::
     result = index.search('档案 -草稿 date:2019..2021', AccessScope.public())
 """
 
-from ._index import MAX_PER_PAGE, RebuildStats, SearchIndex, rebuild
+from ._index import FACET_NAMES, MAX_PER_PAGE, RebuildStats, SearchIndex, rebuild
 from ._query import parse as parse_query
 from ._schema import SCHEMA_VERSION
 from ._types import (
@@ -33,6 +33,7 @@ from ._types import (
 )
 
 __all__ = [
+    "FACET_NAMES",
     "MAX_PER_PAGE",
     "SCHEMA_VERSION",
     "AccessScope",

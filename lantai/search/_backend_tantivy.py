@@ -13,7 +13,7 @@ from pathlib import Path
 import tantivy
 
 from ._analysis import fold, gram_stream, unigram_stream, word_stream
-from ._schema import FACET_FIELDS, build_schema, read_version, write_meta
+from ._schema import build_schema, read_version, write_meta
 from ._types import SearchDocument, WriterBusy, date_key, year_of
 
 FACET_SIZES = {"fonds": 100, "category": 50, "topic": 50, "open_status": 10, "year": 300}
@@ -114,15 +114,17 @@ class Generation:
     def searcher(self) -> tantivy.Searcher:
         return self.index.searcher()
 
-    def facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict:
-        """Counts per facet value over every record the query matches (one aggregation)."""
-        aggs = {
-            name: {"terms": {"field": name, "size": FACET_SIZES[name]}}
-            for name in (*FACET_FIELDS, "year")
-        }
+    def facets(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...]
+    ) -> dict[str, dict[str, int]]:
+        """Exact counts per value of each facet in ``names`` over every record ``query``
+        matches: one pass of tantivy's terms aggregations over the fast fields."""
+        if not names:
+            return {}
+        aggs = {name: {"terms": {"field": name, "size": FACET_SIZES[name]}} for name in names}
         raw = searcher.aggregate(query, aggs)
         out: dict[str, dict[str, int]] = {}
-        for name in (*FACET_FIELDS, "year"):
+        for name in names:
             buckets = raw.get(name, {}).get("buckets", [])
             out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
         return out

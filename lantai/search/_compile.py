@@ -10,6 +10,10 @@ Shape of every query sent to tantivy::
   computed over visible records only (never a post-filter on a page of hits).
 * Ranking clauses never change the set of matches (there is always a Must clause): title
   matches and rjieba word matches add score.
+* Every entry point returns a :class:`Compiled` pair: ``ranked`` (the query above, for the
+  top hits) and ``matching`` (the same Must/MustNot clauses without the ranking Shoulds, so the
+  very same set of records). Facet counts run over ``matching``: no scoring work, and no
+  chance of counting anything ``ranked`` would not return, access filter included.
 * ``relaxed`` builds the fallback used when the strict query matches nothing: the free-text
   terms become a bag of grams of which at least one must match (ranked OR, as BM25 engines do
   by default); filters, phrases and exclusions stay strict. Exclusions are never loosened, so a
@@ -17,6 +21,8 @@ Shape of every query sent to tantivy::
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import tantivy
 
@@ -28,6 +34,17 @@ Occur = tantivy.Occur
 TITLE_BOOST = 2.0
 WORD_BOOST = 0.5
 MAX_BAG = 256
+# Up to this many access tokens become a union of term queries (seekable by skip lists inside
+# the intersection); a term-set query would decode every posting of 'public' into a bitset on
+# each search, a fixed cost that grows with the whole index rather than with the matches.
+MAX_TERM_TOKENS = 16
+
+
+class Compiled(NamedTuple):
+    """``ranked`` scores the hits; ``matching`` matches exactly the same records, unscored."""
+
+    ranked: tantivy.Query
+    matching: tantivy.Query
 
 
 class Compiler:
@@ -35,10 +52,10 @@ class Compiler:
         self.schema = schema
 
     # --- entry points -------------------------------------------------------------------
-    def strict(self, root: And, scope: AccessScope) -> tantivy.Query:
+    def strict(self, root: And, scope: AccessScope) -> Compiled:
         return self._wrap(self.node(root), root, scope)
 
-    def relaxed(self, root: And, scope: AccessScope) -> tantivy.Query | None:
+    def relaxed(self, root: And, scope: AccessScope) -> Compiled | None:
         """The fallback query, or None when there is no free text to loosen."""
         keep, loose = relax(root)
         bag = [g for t in loose for g in self._grams(t.value).bag][:MAX_BAG]
@@ -147,7 +164,7 @@ class Compiler:
                 out.append(tantivy.Query.boost_query(term, WORD_BOOST))
         return out
 
-    def _wrap(self, match: tantivy.Query | None, root: And, scope: AccessScope) -> tantivy.Query:
+    def _wrap(self, match: tantivy.Query | None, root: And, scope: AccessScope) -> Compiled:
         clauses: list[tuple[Occur, tantivy.Query]] = [
             (Occur.Must, match if match is not None else tantivy.Query.all_query())
         ]
@@ -157,8 +174,13 @@ class Compiler:
         if scope.exclude_ids:
             ids = sorted(scope.exclude_ids)
             clauses.append((Occur.MustNot, tantivy.Query.term_set_query(self.schema, "id", ids)))
-        clauses.extend((Occur.Should, q) for q in self._ranking(root))
-        return tantivy.Query.boolean_query(clauses)
+        # There is always a Must clause, so the Shoulds below only add score: ``matching``
+        # (without them) selects exactly the records ``ranked`` does.
+        ranking = [(Occur.Should, q) for q in self._ranking(root)]
+        return Compiled(
+            ranked=tantivy.Query.boolean_query(clauses + ranking),
+            matching=tantivy.Query.boolean_query(clauses),
+        )
 
     def access_filter(self, scope: AccessScope) -> tantivy.Query | None:
         """None for an unrestricted scope; an empty token set matches nothing (fail closed)."""
@@ -166,9 +188,15 @@ class Compiler:
             return None
         if not scope.tokens:
             return tantivy.Query.empty_query()
-        return tantivy.Query.const_score_query(
-            tantivy.Query.term_set_query(self.schema, "access", sorted(scope.tokens)), 0.0
-        )
+        tokens = sorted(scope.tokens)
+        if len(tokens) > MAX_TERM_TOKENS:
+            allowed = tantivy.Query.term_set_query(self.schema, "access", tokens)
+        elif len(tokens) == 1:
+            allowed = tantivy.Query.term_query(self.schema, "access", tokens[0])
+        else:
+            terms = [tantivy.Query.term_query(self.schema, "access", t) for t in tokens]
+            allowed = tantivy.Query.boolean_query([(Occur.Should, q) for q in terms])
+        return tantivy.Query.const_score_query(allowed, 0.0)
 
 
 def _all_of(parts: list[tantivy.Query]) -> tantivy.Query:

@@ -13,9 +13,12 @@ Exclusion protocol that makes "closing a record takes effect at once" exact:
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +27,7 @@ import tantivy
 from . import _store
 from ._analysis import fold, query_grams, runs
 from ._backend_tantivy import DEFAULT_HEAP, Generation, build_document, load_display, to_document
-from ._compile import Compiler
+from ._compile import Compiled, Compiler
 from ._query import And, Text, parse, positive_texts, relax
 from ._schema import SCHEMA_VERSION
 from ._snippets import compile_needles, make_snippet
@@ -40,6 +43,10 @@ from ._types import (
 MAX_PER_PAGE = 100
 MAX_OFFSET = 10_000  # deep paging is a crawler's game; bounded work per request
 FACET_NAMES = ("fonds", "year", "category", "topic", "open_status")
+# Facet counts run in a worker thread while this thread ranks the hits and cuts the snippets:
+# tantivy releases the GIL, so on two or more cores a huge result set costs max(rank, count)
+# rather than their sum. Set False to measure the serial cost (bench/search/speed.py).
+PARALLEL_FACETS = True
 
 
 @dataclass(slots=True)
@@ -177,50 +184,48 @@ class SearchIndex:
         query: str,
         scope: AccessScope,
         *,
-        facets: bool = True,
+        facets: bool | Collection[str] = True,
         page: int = 1,
         per_page: int = 20,
         sort: SortOrder = "relevance",
         reload: bool = True,
     ) -> SearchResult:
-        """Run ``query`` for ``scope``. Raises only ``RebuildRequired``; any query text works."""
+        """Run ``query`` for ``scope``. Raises only ``RebuildRequired``; any query text works.
+
+        ``facets`` is True (every facet in ``FACET_NAMES``), False (none) or the names to
+        count; facets not counted come back empty. Counts are exact and cover exactly the
+        records the query matches for ``scope`` (the same access filter, inside the engine).
+        """
         if reload:
             self.reload()
         gen = self._require()
         page = max(1, int(page))
         per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
         offset = min((page - 1) * per_page, MAX_OFFSET)
+        names = _facet_names(facets)
         root = parse(query)
         compiler = Compiler(gen.schema)
         searcher = gen.searcher()
-        engine_query = _safe(lambda: compiler.strict(root, scope))
-        if engine_query is None:  # the engine refused the structured query: plain words
+        compiled = _safe(lambda: compiler.strict(root, scope))
+        if compiled is None:  # the engine refused the structured query: plain words
             root = And(tuple(Text(w) for w in query.replace('"', " ").split()[:64]))
-            engine_query = compiler.strict(root, scope)
-        result = _run(searcher, engine_query, per_page, offset, sort)
+            compiled = compiler.strict(root, scope)
+        counting = _count_facets(gen, searcher, compiled, names)
+        result = _run(searcher, compiled.ranked, per_page, offset, sort)
         relaxed = False
         if result.count == 0:
-            loose_query = _safe(lambda: compiler.relaxed(root, scope))
-            if loose_query is not None:
-                result = _run(searcher, loose_query, per_page, offset, sort)
-                engine_query, relaxed = loose_query, result.count > 0
+            loose = _safe(lambda: compiler.relaxed(root, scope))
+            if loose is not None:
+                _discard(counting)  # counted nothing; the fallback needs its own counts
+                counting = _count_facets(gen, searcher, loose, names)
+                result = _run(searcher, loose.ranked, per_page, offset, sort)
+                relaxed = result.count > 0
         pattern = compile_needles(_needles(root, relaxed))
-        hits = []
-        for score, address in result.hits:
-            record_id, display = load_display(searcher, address)
-            hits.append(
-                Hit(
-                    id=record_id,
-                    ref_code=display.get("ref_code") or "",
-                    title=display.get("title") or "",
-                    date=display.get("date"),
-                    snippet=make_snippet(display.get("body") or "", pattern),
-                    score=float(score) if sort == "relevance" else 0.0,
-                )
-            )
-        counts = {name: {} for name in FACET_NAMES}
-        if facets and result.count:
-            counts.update(gen.facets(searcher, engine_query))
+        hits = [_hit(searcher, address, score, pattern, sort) for score, address in result.hits]
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
+        found = _facet_result(counting)
+        if result.count:
+            counts.update(found)
         return SearchResult(
             total=int(result.count),
             hits=hits,
@@ -287,6 +292,67 @@ def _run(searcher: tantivy.Searcher, query: tantivy.Query, limit: int, offset: i
             order=tantivy.Order.Desc,
         )
     return searcher.search(query, limit, count=True, offset=offset)
+
+
+def _facet_names(facets: bool | Collection[str]) -> tuple[str, ...]:
+    if facets is True:
+        return FACET_NAMES
+    if not facets:
+        return ()
+    return tuple(name for name in FACET_NAMES if name in facets)
+
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The facet thread pool of this process (a forked child makes its own: threads do not
+    survive a fork)."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="facets"))
+    return _pool[1]
+
+
+Counting = Future | dict[str, dict[str, int]]
+
+
+def _count_facets(
+    gen: Generation, searcher: tantivy.Searcher, compiled: Compiled, names: tuple[str, ...]
+) -> Counting:
+    """Start counting ``names`` over ``compiled.matching`` (the ranked query's exact set)."""
+    if not names:
+        return {}
+    if not PARALLEL_FACETS:
+        return gen.facets(searcher, compiled.matching, names)
+    return _executor().submit(gen.facets, searcher, compiled.matching, names)
+
+
+def _facet_result(counting: Counting) -> dict[str, dict[str, int]]:
+    return counting.result() if isinstance(counting, Future) else counting
+
+
+def _discard(counting: Counting) -> None:
+    if isinstance(counting, Future) and not counting.cancel():
+        counting.result()  # finish (a query that matched nothing is cheap) and surface errors
+
+
+def _hit(
+    searcher: tantivy.Searcher,
+    address: tantivy.DocAddress,
+    score: float,
+    pattern: re.Pattern[str] | None,
+    sort: str,
+) -> Hit:
+    record_id, display = load_display(searcher, address)
+    return Hit(
+        id=record_id,
+        ref_code=display.get("ref_code") or "",
+        title=display.get("title") or "",
+        date=display.get("date"),
+        snippet=make_snippet(display.get("body") or "", pattern),
+        score=float(score) if sort == "relevance" else 0.0,
+    )
 
 
 def _needles(root: And, relaxed: bool) -> list[list[str]]:

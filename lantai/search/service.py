@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from lantai.access.policy import user_search_tokens
-from lantai.search import AccessScope, SearchResult
+from lantai.search import FACET_NAMES, AccessScope, SearchResult
 from lantai.search.indexer import get_index
 from lantai.search.models import SearchOutbox
 
@@ -38,10 +38,13 @@ def search_for(
 ) -> SearchResult:
     scope = scope_for(user)
     sort = sort if sort in ("relevance", "date") else "relevance"
+    public = scope.tokens == {"public"} and not scope.everything
+    # The public never sees staff-only facets, so they are not even counted for it.
+    names = [n for n in FACET_NAMES if not (public and n in STAFF_ONLY_FACETS)]
     result = get_index().search(
-        query, scope, facets=facets, page=page, per_page=per_page, sort=sort
+        query, scope, facets=names if facets else False, page=page, per_page=per_page, sort=sort
     )
-    if scope.tokens == {"public"} and not scope.everything:
+    if public:
         for name in STAFF_ONLY_FACETS:
             result.facets.pop(name, None)
     return result
