@@ -17,10 +17,16 @@ are tall and narrow, the page is vertical: each column is cut into square cells 
 square) which are laid side by side into a horizontal strip and recognised; columns are read
 right to left. Tesseract uses its ``_vert`` models with page segmentation mode 5 instead.
 
-**Time limits.** Pages larger than ``_MAX_SIDE`` pixels are scaled down (the scale is recorded
-so positions can be mapped back), images over ``_MAX_PIXELS`` are refused before decoding (no
-decompression bombs), and a time budget is checked between pages; tesseract also receives the
-remaining budget as its own recognition timeout.
+**Time limits.** Each file has one budget (``timeout``, ``LANTAI_OCR_TIMEOUT`` in the
+pipeline); a page may use whatever is left of it. Pages are recognised in a persistent worker
+process (:mod:`lantai.text._ocr_worker`) that is killed when a page runs past the budget, since
+neither onnxruntime nor tesseract can be interrupted from Python; the result then keeps the
+pages done so far and the reason names the page that was stopped; the next page or file gets a
+fresh worker (models load again, about a second). Tesseract also receives the remaining budget
+as its own recognition timeout and may stop itself first: a page that ends with the budget
+spent is reported as stopped either way. Pages larger
+than ``_MAX_SIDE`` pixels are scaled down (the scale is recorded so positions can be mapped
+back) and images over ``_MAX_PIXELS`` are refused before decoding (no decompression bombs).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
+from lantai.text import _ocr_worker
 from lantai.text.result import OcrLine
 
 DEFAULT_TIMEOUT = 120.0
@@ -105,11 +112,16 @@ def recognise_pages(
     for page, data in images:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            out.reason = f"OCR stopped at page {page}: time limit of {timeout:.0f} s reached"
+            out.reason = _stopped(page, timeout)
             break
         try:
-            image = load_image(data)
-            out.lines.extend(_run(name, image, page, remaining))
+            lines = _in_worker("_recognise_page", (name, data, page, remaining), remaining)
+            out.lines.extend(lines)
+            if time.monotonic() >= deadline:  # tesseract gave up by itself at the limit
+                raise TimeoutError
+        except TimeoutError:
+            out.reason = _stopped(page, timeout)
+            break
         except Exception as error:  # one bad page must not lose the others
             out.reason = f"page {page}: {type(error).__name__}: {error}"[:200]
     out.text = "\n".join(line.text for line in out.lines)
@@ -118,9 +130,49 @@ def recognise_pages(
     return out
 
 
+def _stopped(page: int, timeout: float) -> str:
+    return f"OCR stopped at page {page}: time limit of {timeout:g} s reached (LANTAI_OCR_TIMEOUT)"
+
+
+def _in_worker(function: str, args: tuple, timeout: float):
+    """Call a function of this module in the OCR worker process."""
+    return _ocr_worker.call(f"{__name__}:{function}", args, timeout)
+
+
+def preload(engine: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> float:
+    """Start the worker and load the engine's models; the seconds it took (0 if no engine).
+
+    Loading is paid once per worker, so benchmarks time it apart from pages and a long batch
+    can pay it up front.
+    """
+    name = _engine_name(engine)
+    if name is None:
+        return 0.0
+    start = time.perf_counter()
+    _in_worker("_load", (name,), timeout)
+    return time.perf_counter() - start
+
+
 def recognise_image(data: bytes, engine: str | None = None, timeout: float = DEFAULT_TIMEOUT):
     """OCR a single image (page 1)."""
     return recognise_pages([(1, data)], engine=engine, timeout=timeout)
+
+
+def _load(name: str) -> None:
+    """In the worker: load the models of engine ``name``."""
+    if name == "tesseract":
+        from lantai.text import ocr_tesseract
+
+        ocr_tesseract.load()
+        return
+    from lantai.text import ocr_rapid
+
+    ocr_rapid.load()
+
+
+def _recognise_page(name: str, data: bytes, page: int, remaining: float) -> list[OcrLine]:
+    """In the worker: decode one page image and recognise it."""
+    return _run(name, load_image(data), page, remaining)
 
 
 def _run(name: str, image, page: int, remaining: float) -> list[OcrLine]:

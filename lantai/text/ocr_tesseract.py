@@ -31,6 +31,14 @@ def _api(lang: str, psm: int):
     return tesserocr.PyTessBaseAPI(lang=lang, psm=psm)
 
 
+def load() -> None:
+    """Load both the horizontal and the vertical models now."""
+    import tesserocr
+
+    _api(_HORIZONTAL, tesserocr.PSM.AUTO)
+    _api(_VERTICAL, tesserocr.PSM.SINGLE_BLOCK_VERT_TEXT)
+
+
 def recognise(image, page: int, remaining: float, vertical: bool | None = None) -> list[OcrLine]:
     """Lines of one page; ``vertical=None`` tries horizontal then vertical when little is found."""
     if vertical is None:

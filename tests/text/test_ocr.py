@@ -1,8 +1,10 @@
 import io
+import os
+import time
 
 import pytest
 
-from lantai.text import extract_bytes, ocr
+from lantai.text import _ocr_worker, extract_bytes, ocr
 from tests.text.conftest import render_lines
 
 pytest.importorskip("PIL")
@@ -69,3 +71,47 @@ def test_tesseract_second_engine_reads_a_line_when_installed():
         pytest.skip("tesserocr not installed (optional extra)")
     result = ocr.recognise_image(render_lines(["档案管理办法"], size=48), engine="tesseract")
     assert "档案" in result.text
+
+
+def test_worker_call_past_its_limit_is_killed_and_the_next_call_gets_a_fresh_worker():
+    first = _ocr_worker.call("os:getpid", (), 60)
+    start = time.monotonic()
+    with pytest.raises(TimeoutError):
+        _ocr_worker.call("time:sleep", (60,), 0.5)
+    assert time.monotonic() - start < 10
+    second = _ocr_worker.call("os:getpid", (), 60)
+    assert second != first
+    with pytest.raises(ProcessLookupError):
+        os.kill(first, 0)  # the stuck worker is gone, not left running
+
+
+def test_worker_reraises_errors_keeps_running_and_survives_a_crash():
+    pid = _ocr_worker.call("os:getpid", (), 60)
+    with pytest.raises(ValueError, match="math domain error"):
+        _ocr_worker.call("math:sqrt", (-1,), 60)
+    assert _ocr_worker.call("os:getpid", (), 60) == pid
+    with pytest.raises(_ocr_worker.WorkerDied):
+        _ocr_worker.call("os:_exit", (3,), 60)
+    assert _ocr_worker.call("os:getpid", (), 60) != pid
+
+
+@needs_rapidocr
+def test_a_page_past_the_time_limit_stops_with_a_reason_naming_the_page(monkeypatch):
+    monkeypatch.setenv("LANTAI_OCR_TIMEOUT", "0.05")
+    page = render_lines(["第一条为了规范档案管理工作制定本办法"] * 16)
+    start = time.monotonic()
+    result = extract_bytes(page, "scan.png")
+    assert time.monotonic() - start < 10
+    assert result.body == ""  # had the limit not been enforced, the page would have been read
+    assert result.reason.startswith("OCR stopped at page 1: time limit of 0.05 s reached")
+    monkeypatch.delenv("LANTAI_OCR_TIMEOUT")
+    assert extract_bytes(render_lines(["档案管理"]), "next.png").body == "档案管理"
+
+
+def test_tesseract_page_past_the_time_limit_is_reported_as_stopped():
+    if "tesseract" not in ocr.available_engines():
+        pytest.skip("tesserocr not installed (optional extra)")
+    page = render_lines(["第一条为了规范档案管理工作制定本办法"] * 16)
+    result = ocr.recognise_pages([(2, page)], engine="tesseract", timeout=0.05)
+    assert result.text == ""
+    assert result.reason.startswith("OCR stopped at page 2: time limit of 0.05 s reached")
