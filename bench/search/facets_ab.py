@@ -1,11 +1,16 @@
-"""A/B of the facet path on the speed corpus: the pre-1 M flow against today's, interleaved.
+"""A/B of exact against pruned ranking + sampled counting on the speed corpus, interleaved.
 
     .venv/bin/python bench/search/facets_ab.py --records 1000000
 
-"before" re-creates the earlier flow from today's parts: access as one term-set query, rank
-and snippet, then all five facet aggregations over the *ranked* query, one after the other.
-"after" is ``SearchIndex.search`` with the public facets. Each query runs both ways back to
-back (order alternating), so machine load hits both alike. Needs speed.py's index.
+"exact" is ``SearchIndex.search`` with pruning switched off and every count exact (the session-2
+flow: every match ranked, counted and faceted). "current" is ``SearchIndex.search`` as shipped:
+single-term queries ranked by block-max WAND plus the engine's filter, totals and facets of huge
+sets estimated from the fixed sample (``lantai/search/_counting.py``). Each query runs both ways
+back to back (order alternating), so machine load hits both alike.
+
+Besides the latencies it checks the answers: the hits of the two flows must be the same records
+in the same order, and it prints how far the estimated totals and the larger facet counts
+(≥ 1 % of the total) are from the exact ones. Needs speed.py's index.
 """
 
 from __future__ import annotations
@@ -14,34 +19,36 @@ import argparse
 import os
 import time
 
-import tantivy
 from _common import OUT, require
 from speed import PUBLIC_FACETS, make_queries, percentiles
 
-from lantai.search import FACET_NAMES, AccessScope, SearchIndex
+from lantai.search import AccessScope, SearchIndex, _counting
 from lantai.search._compile import Compiler
-from lantai.search._query import parse
 
 
-def _term_set_access(self: Compiler, scope: AccessScope) -> tantivy.Query:
-    allowed = tantivy.Query.term_set_query(self.schema, "access", sorted(scope.tokens))
-    return tantivy.Query.const_score_query(allowed, 0.0)
-
-
-def before(index: SearchIndex, query: str, scope: AccessScope) -> None:
-    gen = index._require()
-    current = Compiler.access_filter
-    Compiler.access_filter = _term_set_access  # type: ignore[method-assign]
+def exact(index: SearchIndex, query: str, scope: AccessScope):
+    prunable, exact_up_to = Compiler._prunable, _counting.EXACT_UP_TO
+    Compiler._prunable = lambda self, root: None  # type: ignore[method-assign]
+    _counting.EXACT_UP_TO = 10**12
     try:
-        index.search(query, scope, per_page=10, facets=False, reload=False)  # rank + snippets
-        ranked = Compiler(gen.schema).strict(parse(query), scope).ranked
-        gen.facets(gen.searcher(), ranked, FACET_NAMES)
+        return index.search(query, scope, per_page=10, facets=PUBLIC_FACETS, reload=False)
     finally:
-        Compiler.access_filter = current  # type: ignore[method-assign]
+        Compiler._prunable = prunable  # type: ignore[method-assign]
+        _counting.EXACT_UP_TO = exact_up_to
 
 
-def after(index: SearchIndex, query: str, scope: AccessScope) -> None:
-    index.search(query, scope, per_page=10, facets=PUBLIC_FACETS, reload=False)
+def current(index: SearchIndex, query: str, scope: AccessScope):
+    return index.search(query, scope, per_page=10, facets=PUBLIC_FACETS, reload=False)
+
+
+def _errors(fast, slow) -> list[float]:
+    """Relative errors of the total and of every facet count ≥ 1 % of the exact total."""
+    out = [abs(fast.total - slow.total) / max(1, slow.total)]
+    for name, values in slow.facets.items():
+        for key, real in values.items():
+            if real >= 0.01 * slow.total:
+                out.append(abs(fast.facets.get(name, {}).get(key, 0) - real) / real)
+    return out
 
 
 def main() -> None:
@@ -55,17 +62,32 @@ def main() -> None:
     load = os.getloadavg()
     print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     for label, queries in make_queries(corpus, args.seed).items():
-        times: dict[str, list[float]] = {"before": [], "after": []}
+        times: dict[str, list[float]] = {"exact": [], "current": []}
+        errors: list[float] = []
+        estimated = differing = 0
         for rnd in range(2):  # round 0 warms the page cache
             for i, q in enumerate(queries):
-                order = (before, after) if i % 2 else (after, before)
+                order = (exact, current) if i % 2 else (current, exact)
+                results = {}
                 for fn in order:
                     t0 = time.perf_counter()
-                    fn(index, q, scope)
+                    results[fn.__name__] = fn(index, q, scope)
                     if rnd:
                         times[fn.__name__].append(time.perf_counter() - t0)
-        b, a = percentiles(times["before"]), percentiles(times["after"])
-        print(f"{label:12} before p50/p95 {b[0]:6.2f} {b[1]:6.2f}   after {a[0]:6.2f} {a[1]:6.2f}")
+                fast, slow = results["current"], results["exact"]
+                if rnd:
+                    differing += [h.id for h in fast.hits] != [h.id for h in slow.hits]
+                    estimated += fast.estimated
+                    errors.extend(_errors(fast, slow) if fast.estimated else [])
+        e, c = percentiles(times["exact"]), percentiles(times["current"])
+        worst = f"{max(errors):.1%}" if errors else "-"
+        mean = f"{sum(errors) / len(errors):.1%}" if errors else "-"
+        print(
+            f"{label:12} exact p50/p95 {e[0]:6.2f} {e[1]:6.2f}   current {c[0]:6.2f} {c[1]:6.2f}"
+            f"   hits differ {differing}/{len(queries)}   estimated {estimated}/{len(queries)}"
+            f"   count error mean {mean} max {worst}",
+            flush=True,
+        )
     load = os.getloadavg()
     print(f"load average at end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import tantivy
 
 from ._analysis import fold, gram_stream, unigram_stream, word_stream
+from ._counting import sample_tokens
 from ._schema import build_schema, read_version, write_meta
 from ._types import SearchDocument, WriterBusy, date_key, year_of
 
-FACET_SIZES = {"fonds": 100, "category": 50, "topic": 50, "open_status": 10, "year": 300}
 DEFAULT_HEAP = 128_000_000
 
 
@@ -34,6 +34,7 @@ def analyse(doc: SearchDocument) -> dict:
         "title": (gram_stream(ftitle), unigram_stream(ftitle)) if ftitle else None,
         "ref": (gram_stream(fref), fref.strip()) if fref else None,
         "access": list(dict.fromkeys(doc.access)),
+        "sample": sample_tokens(doc.id),
         "fonds": doc.fonds,
         "category": doc.category,
         "open_status": doc.open_status or "unreviewed",
@@ -61,6 +62,8 @@ def build_document(a: dict) -> tantivy.Document:
         d.add_text("ref_exact", a["ref"][1])
     for token in a["access"]:
         d.add_text("access", token)
+    for token in a["sample"]:
+        d.add_text("sample", token)
     for name in ("fonds", "category"):
         if a[name]:
             d.add_text(name, a[name])
@@ -113,21 +116,6 @@ class Generation:
     # --- reading ------------------------------------------------------------------------
     def searcher(self) -> tantivy.Searcher:
         return self.index.searcher()
-
-    def facets(
-        self, searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...]
-    ) -> dict[str, dict[str, int]]:
-        """Exact counts per value of each facet in ``names`` over every record ``query``
-        matches: one pass of tantivy's terms aggregations over the fast fields."""
-        if not names:
-            return {}
-        aggs = {name: {"terms": {"field": name, "size": FACET_SIZES[name]}} for name in names}
-        raw = searcher.aggregate(query, aggs)
-        out: dict[str, dict[str, int]] = {}
-        for name in names:
-            buckets = raw.get(name, {}).get("buckets", [])
-            out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-        return out
 
 
 def load_display(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> tuple[int, dict]:

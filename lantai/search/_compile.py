@@ -18,6 +18,11 @@ Shape of every query sent to tantivy::
   terms become a bag of grams of which at least one must match (ranked OR, as BM25 engines do
   by default); filters, phrases and exclusions stay strict. Exclusions are never loosened, so a
   ``-term`` keeps excluding.
+* Filters (dates, codes, exclusions) score 0: only text decides the order.
+* ``prunable`` (single-term queries only, the ones that match a large share of an archive) is a
+  plain union of term queries that matches a superset of ``ranked`` and gives every record of
+  ``ranked`` exactly its ``ranked`` score. tantivy ranks such a union with block-max WAND, skipping
+  records that cannot reach the top; ``_ranking`` then keeps only candidates ``matching`` accepts.
 """
 
 from __future__ import annotations
@@ -41,10 +46,12 @@ MAX_TERM_TOKENS = 16
 
 
 class Compiled(NamedTuple):
-    """``ranked`` scores the hits; ``matching`` matches exactly the same records, unscored."""
+    """``ranked`` scores the hits; ``matching`` matches exactly the same records, unscored;
+    ``prunable``, when not None, ranks a superset of them with the very same scores."""
 
     ranked: tantivy.Query
     matching: tantivy.Query
+    prunable: tantivy.Query | None = None
 
 
 class Compiler:
@@ -53,7 +60,7 @@ class Compiler:
 
     # --- entry points -------------------------------------------------------------------
     def strict(self, root: And, scope: AccessScope) -> Compiled:
-        return self._wrap(self.node(root), root, scope)
+        return self._wrap(self.node(root), root, scope)._replace(prunable=self._prunable(root))
 
     def relaxed(self, root: And, scope: AccessScope) -> Compiled | None:
         """The fallback query, or None when there is no free text to loosen."""
@@ -74,15 +81,15 @@ class Compiler:
             return self._text(node)
         if isinstance(node, Keyword):
             values = dedupe([node.value, node.value.upper(), node.value.lower()])
-            return tantivy.Query.term_set_query(self.schema, node.field, values)
+            return _unscored(tantivy.Query.term_set_query(self.schema, node.field, values))
         if isinstance(node, DateRange):
-            return self._date(node)
+            return _unscored(self._date(node))
         if isinstance(node, Not):
             inner = self.node(node.child)
             if inner is None:
                 return None
             return tantivy.Query.boolean_query(
-                [(Occur.Must, tantivy.Query.all_query()), (Occur.MustNot, inner)]
+                [(Occur.Must, _unscored(tantivy.Query.all_query())), (Occur.MustNot, inner)]
             )
         if isinstance(node, And):
             return self._and(node)
@@ -107,7 +114,7 @@ class Compiler:
         if not clauses:
             return None
         if all(o == Occur.MustNot for o, _ in clauses):
-            clauses.insert(0, (Occur.Must, tantivy.Query.all_query()))
+            clauses.insert(0, (Occur.Must, _unscored(tantivy.Query.all_query())))
         if len(clauses) == 1:
             return clauses[0][1]
         return tantivy.Query.boolean_query(clauses)
@@ -141,6 +148,45 @@ class Compiler:
         return tantivy.Query.range_query(
             self.schema, "date_key", tantivy.FieldType.Integer, low, node.high
         )
+
+    # --- pruning and bounds ---------------------------------------------------------------
+    def _prunable(self, root: And) -> tantivy.Query | None:
+        """The union described in the module docstring, or None when the query is not one
+        free-text term of one gram (a two-character word or one character) plus filters."""
+        texts = [c for c in root.children if isinstance(c, Text)]
+        others = [c for c in root.children if not isinstance(c, Text)]
+        if len(texts) != 1 or texts[0].field is not None:
+            return None
+        if not all(isinstance(c, DateRange | Keyword | Not) for c in others):
+            return None
+        match = self._text(texts[0])
+        grams = self._grams(texts[0].value)
+        if match is None or len(grams.phrase) + len(grams.loose) != 1:
+            return None
+        # ``match`` is one term query, so every clause below is a term query (boosted or not):
+        # the shape tantivy's block-max WAND needs. The union holds ``match`` itself, so it
+        # matches every record ``ranked`` does; on those records it adds up the very clauses
+        # ``ranked`` adds (its filters score 0), so the scores are the same.
+        return tantivy.Query.boolean_query(
+            [(Occur.Should, q) for q in (match, *self._ranking(root))]
+        )
+
+    def match_bound(self, root: And, searcher: tantivy.Searcher) -> int:
+        """An upper bound on how many records ``strict(root)`` can match: the document
+        frequency of its rarest required term (the index size when nothing pins it down)."""
+        bound = searcher.num_docs
+        for child in root.children:
+            if isinstance(child, Text) and child.field in (None, "title"):
+                grams = self._grams(child.value)
+                bi, uni = ("bi", "uni") if child.field is None else ("title_bi", "title_uni")
+                for field, token in [(bi, t) for _, t in grams.phrase] + [
+                    (uni, c) for c in grams.loose
+                ]:
+                    bound = min(bound, searcher.doc_freq(field, token))
+            elif isinstance(child, Keyword):
+                values = dedupe([child.value, child.value.upper(), child.value.lower()])
+                bound = min(bound, sum(searcher.doc_freq(child.field, v) for v in values))
+        return bound
 
     # --- helpers ------------------------------------------------------------------------
     def _grams(self, value: str) -> QueryGrams:
@@ -197,6 +243,10 @@ class Compiler:
             terms = [tantivy.Query.term_query(self.schema, "access", t) for t in tokens]
             allowed = tantivy.Query.boolean_query([(Occur.Should, q) for q in terms])
         return tantivy.Query.const_score_query(allowed, 0.0)
+
+
+def _unscored(query: tantivy.Query) -> tantivy.Query:
+    return tantivy.Query.const_score_query(query, 0.0)
 
 
 def _all_of(parts: list[tantivy.Query]) -> tantivy.Query:

@@ -24,11 +24,13 @@ from pathlib import Path
 
 import tantivy
 
-from . import _store
+from . import _counting, _store
 from ._analysis import fold, query_grams, runs
 from ._backend_tantivy import DEFAULT_HEAP, Generation, build_document, load_display, to_document
 from ._compile import Compiled, Compiler
+from ._counting import Counts
 from ._query import And, Text, parse, positive_texts, relax
+from ._ranking import top_hits
 from ._schema import SCHEMA_VERSION
 from ._snippets import compile_needles, make_snippet
 from ._types import (
@@ -43,9 +45,10 @@ from ._types import (
 MAX_PER_PAGE = 100
 MAX_OFFSET = 10_000  # deep paging is a crawler's game; bounded work per request
 FACET_NAMES = ("fonds", "year", "category", "topic", "open_status")
-# Facet counts run in a worker thread while this thread ranks the hits and cuts the snippets:
-# tantivy releases the GIL, so on two or more cores a huge result set costs max(rank, count)
-# rather than their sum. Set False to measure the serial cost (bench/search/speed.py).
+# The total and the facet counts run in a worker thread while this thread ranks the hits and
+# cuts the snippets: tantivy releases the GIL, so on two or more cores a search costs
+# max(rank, count) rather than their sum. Set False to measure the serial cost
+# (bench/search/speed.py --serial-facets).
 PARALLEL_FACETS = True
 
 
@@ -193,8 +196,9 @@ class SearchIndex:
         """Run ``query`` for ``scope``. Raises only ``RebuildRequired``; any query text works.
 
         ``facets`` is True (every facet in ``FACET_NAMES``), False (none) or the names to
-        count; facets not counted come back empty. Counts are exact and cover exactly the
-        records the query matches for ``scope`` (the same access filter, inside the engine).
+        count; facets not counted come back empty. Counts cover exactly the records the query
+        matches for ``scope`` (the same access filter, inside the engine); they are exact unless
+        the set is huge, when they are estimated from a sample (``SearchResult.estimated``).
         """
         if reload:
             self.reload()
@@ -210,29 +214,32 @@ class SearchIndex:
         if compiled is None:  # the engine refused the structured query: plain words
             root = And(tuple(Text(w) for w in query.replace('"', " ").split()[:64]))
             compiled = compiler.strict(root, scope)
-        counting = _count_facets(gen, searcher, compiled, names)
-        result = _run(searcher, compiled.ranked, per_page, offset, sort)
-        relaxed = False
-        if result.count == 0:
-            loose = _safe(lambda: compiler.relaxed(root, scope))
+        bound = _safe(lambda: compiler.match_bound(root, searcher)) or searcher.num_docs
+        counting = _start_counting(gen, searcher, compiled, names, bound)
+        found = top_hits(searcher, gen.schema, compiled, per_page, offset, sort)
+        counts, relaxed = None, False
+        if not found:
+            counts = _finish(counting)
+            loose = _safe(lambda: compiler.relaxed(root, scope)) if not counts.total else None
             if loose is not None:
-                _discard(counting)  # counted nothing; the fallback needs its own counts
-                counting = _count_facets(gen, searcher, loose, names)
-                result = _run(searcher, loose.ranked, per_page, offset, sort)
-                relaxed = result.count > 0
+                counting = _start_counting(gen, searcher, loose, names, searcher.num_docs)
+                found = top_hits(searcher, gen.schema, loose, per_page, offset, sort)
+                counts = _finish(counting)
+                relaxed = counts.total > 0
         pattern = compile_needles(_needles(root, relaxed))
-        hits = [_hit(searcher, address, score, pattern, sort) for score, address in result.hits]
-        counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
-        found = _facet_result(counting)
-        if result.count:
-            counts.update(found)
+        hits = [_hit(searcher, address, score, pattern, sort) for score, address in found]
+        counts = counts or _finish(counting)
+        facet_counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
+        if counts.total:
+            facet_counts.update(counts.facets)
         return SearchResult(
-            total=int(result.count),
+            total=counts.total,
             hits=hits,
-            facets=counts,
+            facets=facet_counts,
             page=page,
             per_page=per_page,
             relaxed=relaxed,
+            estimated=not counts.exact,
         )
 
     def __len__(self) -> int:
@@ -281,19 +288,6 @@ def rebuild(
     return RebuildStats(gen_dir.name, count, time.perf_counter() - started)
 
 
-def _run(searcher: tantivy.Searcher, query: tantivy.Query, limit: int, offset: int, sort: str):
-    if sort == "date":
-        return searcher.search(
-            query,
-            limit,
-            count=True,
-            order_by_field="date_key",
-            offset=offset,
-            order=tantivy.Order.Desc,
-        )
-    return searcher.search(query, limit, count=True, offset=offset)
-
-
 def _facet_names(facets: bool | Collection[str]) -> tuple[str, ...]:
     if facets is True:
         return FACET_NAMES
@@ -314,27 +308,26 @@ def _executor() -> ThreadPoolExecutor:
     return _pool[1]
 
 
-Counting = Future | dict[str, dict[str, int]]
+Counting = Future | Counts
 
 
-def _count_facets(
-    gen: Generation, searcher: tantivy.Searcher, compiled: Compiled, names: tuple[str, ...]
+def _start_counting(
+    gen: Generation,
+    searcher: tantivy.Searcher,
+    compiled: Compiled,
+    names: tuple[str, ...],
+    bound: int,
 ) -> Counting:
-    """Start counting ``names`` over ``compiled.matching`` (the ranked query's exact set)."""
-    if not names:
-        return {}
+    """Start counting the total and ``names`` over ``compiled.matching`` (the ranked query's
+    exact set); ``bound`` is an upper bound on its size (see ``_counting``)."""
+    args = (searcher, gen.schema, compiled.matching, names, bound)
     if not PARALLEL_FACETS:
-        return gen.facets(searcher, compiled.matching, names)
-    return _executor().submit(gen.facets, searcher, compiled.matching, names)
+        return _counting.count(*args)
+    return _executor().submit(_counting.count, *args)
 
 
-def _facet_result(counting: Counting) -> dict[str, dict[str, int]]:
+def _finish(counting: Counting) -> Counts:
     return counting.result() if isinstance(counting, Future) else counting
-
-
-def _discard(counting: Counting) -> None:
-    if isinstance(counting, Future) and not counting.cancel():
-        counting.result()  # finish (a query that matched nothing is cheap) and surface errors
 
 
 def _hit(

@@ -19,6 +19,7 @@ title_uni      whitespace, basic           title unigrams: one-character ``title
 ref_bi         whitespace, positions       档号 gram stream: ``ref:`` by parts
 ref_exact      raw                         folded 档号: ``ref:`` exact
 access         raw, multi-valued           visibility tokens ('public', 'fonds:J001', …)
+sample         raw, multi-valued           nested 1-in-2ⁿ samples ('s2' … 's1024') for estimates
 fonds          raw, fast                   filter + facet
 category       raw, fast                   门类 filter (``type:``) + facet
 topic          raw, fast, multi-valued     facet
@@ -38,7 +39,7 @@ from pathlib import Path
 
 import tantivy
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the ``sample`` field
 META_FILE = "lantai-schema.json"
 
 GRAM_TOKENIZER = "whitespace"  # built into tantivy: splits on whitespace, nothing else.
@@ -57,6 +58,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("ref_bi", tokenizer_name=GRAM_TOKENIZER, index_option="position")
     sb.add_text_field("ref_exact", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("access", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("sample", tokenizer_name="raw", index_option="basic")
     for name in FACET_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     sb.add_integer_field("year", indexed=True, fast=True)

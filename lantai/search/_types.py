@@ -109,7 +109,9 @@ class Hit:
 @dataclass(slots=True)
 class SearchResult:
     """``relaxed`` is True when nothing matched every term and the engine fell back to ranked
-    matching of any term (the UI should say so)."""
+    matching of any term (the UI should say so). ``estimated`` is True when ``total`` and the
+    facet counts are estimates from a fixed sample of the visible matches, rounded to three
+    significant digits (huge result sets, see ``_counting``; the UI says "about")."""
 
     total: int
     hits: list[Hit]
@@ -117,6 +119,7 @@ class SearchResult:
     page: int = 1
     per_page: int = 20
     relaxed: bool = False
+    estimated: bool = False
 
 
 def date_key(date: str | None) -> int:

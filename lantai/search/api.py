@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from lantai.search.service import search_for
 
@@ -20,6 +20,9 @@ class HitOut(Schema):
 
 class SearchOut(Schema):
     total: int
+    total_estimated: bool = Field(
+        description="True when total and facet counts are estimated from a sample (huge sets)"
+    )
     page: int
     relaxed: bool
     hits: list[HitOut]
@@ -47,6 +50,7 @@ def search(
     )
     return {
         "total": result.total,
+        "total_estimated": result.estimated,
         "page": result.page,
         "relaxed": result.relaxed,
         "hits": [hit.as_dict() for hit in result.hits],

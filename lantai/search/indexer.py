@@ -67,8 +67,14 @@ def _items(ids: list[int]) -> Iterator[Item]:
 
 
 def apply_outbox(batch: int = BATCH) -> int:
-    """Apply every pending outbox row; return how many rows were applied."""
+    """Apply every pending outbox row; return how many rows were applied.
+
+    An index of another schema version (an upgrade changed the schema) is rebuilt from the
+    database first: a schema change triggers a rebuild, not a failing worker.
+    """
     index = get_index()
+    if index.needs_rebuild:
+        rebuild_from_database()
     applied = 0
     try:
         while rows := list(SearchOutbox.objects.order_by("id")[:batch]):

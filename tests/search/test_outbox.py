@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from lantai.access.review import decide
-from lantai.search.indexer import apply_outbox, rebuild_from_database
+from lantai.search.indexer import apply_outbox, get_index, rebuild_from_database
 from lantai.search.models import SearchOutbox
 from lantai.search.service import search_for
 from tests.factories import make_item
@@ -112,3 +112,19 @@ def test_reindex_rebuilds_from_the_database(fonds, anonymous, deferred):
     assert stats.records == 1
     assert SearchOutbox.objects.count() == 0
     assert search_for(anonymous, "重建").total == 1
+
+
+def test_worker_rebuilds_an_index_of_an_older_schema_before_applying(
+    fonds, anonymous, deferred, monkeypatch
+):
+    make_item(fonds, title="升级前的档案", open_status="open")
+    apply_outbox()
+    live = get_index()
+    (live.root / live.generation / "lantai-schema.json").write_text('{"schema_version": 0}')
+    live.close()
+    monkeypatch.setattr("lantai.search.indexer._index", None)  # as after an upgrade's restart
+    assert get_index().needs_rebuild
+    make_item(fonds, title="升级后的档案", open_status="open")
+    apply_outbox()
+    assert not get_index().needs_rebuild
+    assert search_for(anonymous, "升级").total == 2

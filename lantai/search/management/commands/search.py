@@ -83,7 +83,8 @@ class Command(LantaiCommand):
     def print_table(self, query: str, result: SearchResult) -> None:
         console = Console()
         table = Table(
-            title=f"“{query}” 共 {result.total} 条" + ("（放宽匹配）" if result.relaxed else "")
+            title=f"“{query}” {'约' if result.estimated else '共'} {result.total} 条"
+            + ("（放宽匹配）" if result.relaxed else "")
         )
         for column in ("档号", "题名", "日期", "摘要"):
             table.add_column(column)
@@ -96,6 +97,7 @@ class Command(LantaiCommand):
 def as_json(result: SearchResult) -> dict:
     return {
         "total": result.total,
+        "total_estimated": result.estimated,
         "hits": [hit.as_dict() for hit in result.hits],
         "facets": result.facets,
         "page": result.page,
