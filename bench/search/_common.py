@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
-OUT = ROOT / "bench" / "out" / "search"
+# LANTAI_BENCH_OUT moves the generated corpora and indexes (the CI smoke run uses a temp dir).
+OUT = Path(os.environ.get("LANTAI_BENCH_OUT") or ROOT / "bench" / "out") / "search"
 LUCENE_PY = ROOT / "bench" / "out" / "venv-lucene" / "bin" / "python"
 JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
 

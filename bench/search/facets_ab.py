@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/search/facets_ab.py --records 1000000
 
-"exact" is ``SearchIndex.search`` with pruning switched off and every count exact (the session-2
-flow: every match ranked, counted and faceted). "current" is ``SearchIndex.search`` as shipped:
-single-term queries ranked by block-max WAND plus the engine's filter, totals and facets of huge
-sets estimated from the fixed sample (``lantai/search/_counting.py``). Each query runs both ways
-back to back (order alternating), so machine load hits both alike.
+"exact" is ``SearchIndex.search`` with both ranking shortcuts switched off and every count
+exact (the session-2 flow: every match ranked, counted and faceted). "current" is
+``SearchIndex.search`` as shipped: single-term queries ranked through the title tier or through
+candidates checked by the engine's filter (``lantai/search/_ranking.py``), totals and facets of
+huge sets estimated from the fixed sample (``lantai/search/_counting.py``). Each query runs both
+ways back to back (order alternating), so machine load hits both alike.
 
 Besides the latencies it checks the answers: the hits of the two flows must be the same records
 in the same order, and it prints how far the estimated totals and the larger facet counts
@@ -27,13 +28,13 @@ from lantai.search._compile import Compiler
 
 
 def exact(index: SearchIndex, query: str, scope: AccessScope):
-    prunable, exact_up_to = Compiler._prunable, _counting.EXACT_UP_TO
-    Compiler._prunable = lambda self, root: None  # type: ignore[method-assign]
+    single_text, exact_up_to = Compiler._single_text, _counting.EXACT_UP_TO
+    Compiler._single_text = lambda self, root: None  # type: ignore[method-assign]
     _counting.EXACT_UP_TO = 10**12
     try:
         return index.search(query, scope, per_page=10, facets=PUBLIC_FACETS, reload=False)
     finally:
-        Compiler._prunable = prunable  # type: ignore[method-assign]
+        Compiler._single_text = single_text  # type: ignore[method-assign]
         _counting.EXACT_UP_TO = exact_up_to
 
 

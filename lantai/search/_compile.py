@@ -19,6 +19,8 @@ Shape of every query sent to tantivy::
   by default); filters, phrases and exclusions stay strict. Exclusions are never loosened, so a
   ``-term`` keeps excluding.
 * Filters (dates, codes, exclusions) score 0: only text decides the order.
+* ``tier`` (one free-text term or phrase plus filters) is ``ranked`` restricted to records whose
+  title holds the text; ``_ranking`` uses it when a score ceiling proves nothing else can rank.
 * ``prunable`` (single-term queries only, the ones that match a large share of an archive) is a
   plain union of term queries that matches a superset of ``ranked`` and gives every record of
   ``ranked`` exactly its ``ranked`` score. tantivy ranks such a union with block-max WAND, skipping
@@ -39,19 +41,31 @@ Occur = tantivy.Occur
 TITLE_BOOST = 2.0
 WORD_BOOST = 0.5
 MAX_BAG = 256
+MAX_WORDS = 32  # rjieba words of one query text that add score
 # Up to this many access tokens become a union of term queries (seekable by skip lists inside
 # the intersection); a term-set query would decode every posting of 'public' into a bitset on
 # each search, a fixed cost that grows with the whole index rather than with the matches.
 MAX_TERM_TOKENS = 16
 
 
+class Tier(NamedTuple):
+    """The records of ``ranked`` whose title holds the query term, scored as ``ranked`` scores
+    them (``query``), and what bounds the score of every other record: the score-bearing
+    clauses outside the title, as ``(field, tokens, boost)`` (see ``_ranking``)."""
+
+    query: tantivy.Query
+    outside: tuple[tuple[str, tuple[str, ...], float], ...]
+
+
 class Compiled(NamedTuple):
     """``ranked`` scores the hits; ``matching`` matches exactly the same records, unscored;
-    ``prunable``, when not None, ranks a superset of them with the very same scores."""
+    ``prunable``, when not None, ranks a superset of them with the very same scores;
+    ``tier``, when not None, holds the title tier of single-term queries."""
 
     ranked: tantivy.Query
     matching: tantivy.Query
     prunable: tantivy.Query | None = None
+    tier: Tier | None = None
 
 
 class Compiler:
@@ -60,7 +74,14 @@ class Compiler:
 
     # --- entry points -------------------------------------------------------------------
     def strict(self, root: And, scope: AccessScope) -> Compiled:
-        return self._wrap(self.node(root), root, scope)._replace(prunable=self._prunable(root))
+        compiled = self._wrap(self.node(root), root, scope)
+        single = self._single_text(root)
+        if single is None:
+            return compiled
+        text, grams = single
+        return compiled._replace(
+            prunable=self._prunable(root, grams), tier=self._tier(root, scope, text, grams)
+        )
 
     def relaxed(self, root: And, scope: AccessScope) -> Compiled | None:
         """The fallback query, or None when there is no free text to loosen."""
@@ -150,26 +171,47 @@ class Compiler:
         )
 
     # --- pruning and bounds ---------------------------------------------------------------
-    def _prunable(self, root: And) -> tantivy.Query | None:
-        """The union described in the module docstring, or None when the query is not one
-        free-text term of one gram (a two-character word or one character) plus filters."""
+    def _single_text(self, root: And) -> tuple[Text, QueryGrams] | None:
+        """The one free-text term of a query made of it plus filters, with its grams, when it
+        is one phrase of grams or one character; None for any other query."""
         texts = [c for c in root.children if isinstance(c, Text)]
         others = [c for c in root.children if not isinstance(c, Text)]
         if len(texts) != 1 or texts[0].field is not None:
             return None
         if not all(isinstance(c, DateRange | Keyword | Not) for c in others):
             return None
-        match = self._text(texts[0])
         grams = self._grams(texts[0].value)
-        if match is None or len(grams.phrase) + len(grams.loose) != 1:
+        one_char = not grams.phrase and len(grams.loose) == 1
+        if not one_char and (not grams.phrase or grams.loose):
             return None
-        # ``match`` is one term query, so every clause below is a term query (boosted or not):
-        # the shape tantivy's block-max WAND needs. The union holds ``match`` itself, so it
-        # matches every record ``ranked`` does; on those records it adds up the very clauses
+        return texts[0], grams
+
+    def _prunable(self, root: And, grams: QueryGrams) -> tantivy.Query | None:
+        """The union described in the module docstring, for a single term only."""
+        if len(grams.phrase) + len(grams.loose) != 1:
+            return None
+        field, token = ("bi", grams.phrase[0][1]) if grams.phrase else ("uni", grams.loose[0])
+        match = tantivy.Query.term_query(self.schema, field, token)
+        # ``match`` is the strict query's only text clause. The union holds it, so it matches
+        # every record ``ranked`` does; on those records it adds up the very clauses
         # ``ranked`` adds (its filters score 0), so the scores are the same.
         return tantivy.Query.boolean_query(
             [(Occur.Should, q) for q in (match, *self._ranking(root))]
         )
+
+    def _tier(self, root: And, scope: AccessScope, text: Text, grams: QueryGrams) -> Tier:
+        """``ranked`` with its title clause required: the same scores, title matches only."""
+        title = self._grams_query(grams, "title_bi", "title_uni")
+        clauses = self._filters(self.node(root), scope)
+        clauses.append((Occur.Must, tantivy.Query.boost_query(title, TITLE_BOOST)))
+        words = dedupe(word_tokens(fold(text.value)))[:MAX_WORDS]
+        for word in words:
+            query = tantivy.Query.term_query(self.schema, "words", word)
+            clauses.append((Occur.Should, tantivy.Query.boost_query(query, WORD_BOOST)))
+        # The match clause: one term, or one phrase whose idf tantivy sums over its terms.
+        match = ("bi", tuple(t for _, t in grams.phrase)) if grams.phrase else ("uni", grams.loose)
+        outside = ((*match, 1.0), *(("words", (w,), WORD_BOOST) for w in words))
+        return Tier(tantivy.Query.boolean_query(clauses), outside)
 
     def match_bound(self, root: And, searcher: tantivy.Searcher) -> int:
         """An upper bound on how many records ``strict(root)`` can match: the document
@@ -205,12 +247,25 @@ class Compiler:
             title = self._grams_query(grams, "title_bi", "title_uni")
             if title is not None:
                 out.append(tantivy.Query.boost_query(title, TITLE_BOOST))
-            for word in dedupe(word_tokens(fold(text.value)))[:32]:
+            for word in dedupe(word_tokens(fold(text.value)))[:MAX_WORDS]:
                 term = tantivy.Query.term_query(self.schema, "words", word)
                 out.append(tantivy.Query.boost_query(term, WORD_BOOST))
         return out
 
     def _wrap(self, match: tantivy.Query | None, root: And, scope: AccessScope) -> Compiled:
+        clauses = self._filters(match, scope)
+        # There is always a Must clause, so the Shoulds below only add score: ``matching``
+        # (without them) selects exactly the records ``ranked`` does.
+        ranking = [(Occur.Should, q) for q in self._ranking(root)]
+        return Compiled(
+            ranked=tantivy.Query.boolean_query(clauses + ranking),
+            matching=tantivy.Query.boolean_query(clauses),
+        )
+
+    def _filters(
+        self, match: tantivy.Query | None, scope: AccessScope
+    ) -> list[tuple[Occur, tantivy.Query]]:
+        """``match`` plus the access filter and the pending-change exclusions."""
         clauses: list[tuple[Occur, tantivy.Query]] = [
             (Occur.Must, match if match is not None else tantivy.Query.all_query())
         ]
@@ -220,13 +275,7 @@ class Compiler:
         if scope.exclude_ids:
             ids = sorted(scope.exclude_ids)
             clauses.append((Occur.MustNot, tantivy.Query.term_set_query(self.schema, "id", ids)))
-        # There is always a Must clause, so the Shoulds below only add score: ``matching``
-        # (without them) selects exactly the records ``ranked`` does.
-        ranking = [(Occur.Should, q) for q in self._ranking(root)]
-        return Compiled(
-            ranked=tantivy.Query.boolean_query(clauses + ranking),
-            matching=tantivy.Query.boolean_query(clauses),
-        )
+        return clauses
 
     def access_filter(self, scope: AccessScope) -> tantivy.Query | None:
         """None for an unrestricted scope; an empty token set matches nothing (fail closed)."""

@@ -125,7 +125,7 @@ def _dispatch(kind: str, data: bytes, url: str | None) -> ExtractResult:
     if kind == "ofd":
         from lantai.text.ofd import extract_ofd
 
-        return extract_ofd(data)
+        return extract_ofd(data, ocr_timeout())
     if kind == "image":
         return _image(data)
     if kind == "html":

@@ -31,6 +31,7 @@ def test_api_and_search_page_say_when_counts_are_estimates(client, fonds, monkey
     monkeypatch.setattr(_counting, "EXACT_UP_TO", 1)
     monkeypatch.setattr(_counting, "SAMPLE_TARGET", 10**9)
     monkeypatch.setattr(_counting, "MIN_SAMPLED", 1)
+    monkeypatch.setattr(_counting, "SAMPLE_GAIN", 0)
     for n in range(30):
         make_item(fonds, title=f"防汛抗旱简报第{n}期", open_status="open")
     apply_outbox()

@@ -19,6 +19,7 @@ def small_thresholds(monkeypatch):
     monkeypatch.setattr(_counting, "EXACT_UP_TO", 200)
     monkeypatch.setattr(_counting, "SAMPLE_TARGET", 1000)
     monkeypatch.setattr(_counting, "MIN_SAMPLED", 100)
+    monkeypatch.setattr(_counting, "SAMPLE_GAIN", 0)  # a 4,000-record index: always sample
 
 
 def _archive(n: int = 4000) -> list:
@@ -87,6 +88,27 @@ def test_estimate_gives_way_to_exact_count_when_filters_leave_few(archive, small
     truth = [r for r in _visible(records, "防汛") if r.date.startswith("1990")]
     assert not result.estimated
     assert result.total == len(truth)
+
+
+def test_no_sample_is_taken_when_it_would_walk_as_many_records(archive, monkeypatch):
+    monkeypatch.setattr(_counting, "EXACT_UP_TO", 200)
+    monkeypatch.setattr(_counting, "SAMPLE_TARGET", 1000)  # 1 in 4: 1,000 of 4,000 records,
+    records, index = archive  # not a quarter of the 3,000 that hold the word
+    result = index.search("防汛", AccessScope.public())
+    assert not result.estimated
+    assert result.total == len(_visible(records, "防汛"))
+
+
+def test_thin_sample_gives_way_to_a_denser_one(archive, monkeypatch):
+    monkeypatch.setattr(_counting, "EXACT_UP_TO", 100)
+    monkeypatch.setattr(_counting, "SAMPLE_TARGET", 100)  # 3,000 records with the word: 1 in 32
+    monkeypatch.setattr(_counting, "MIN_SAMPLED", 50)
+    monkeypatch.setattr(_counting, "SAMPLE_GAIN", 0)
+    records, index = archive
+    truth = [r for r in _visible(records, "防汛") if "2000" <= r.date[:4] <= "2020"]
+    result = index.search("防汛 date:2000..2020", AccessScope.public())
+    assert result.estimated  # the 1-in-32 sample holds ~30; the 1-in-16 one is used
+    assert _close(result.total, len(truth), 16)
 
 
 def test_pages_of_an_estimated_result_are_still_exact_hits(archive, small_thresholds):

@@ -1,5 +1,6 @@
-"""Pruned ranking (block-max WAND over a superset, then the engine's own filter) returns exactly
-the hits the exhaustive ranking would, and never a record the searcher may not see."""
+"""The ranking shortcuts for single-term queries (the title tier with its score ceiling, and
+candidates checked by the engine's own filter) return exactly the hits the exhaustive ranking
+would, and never a record the searcher may not see."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def index(make_index):
 
 def _exhaustive(monkeypatch, index, query, scope, **kwargs):
     with monkeypatch.context() as m:
-        m.setattr(Compiler, "_prunable", lambda self, root: None)
+        m.setattr(Compiler, "_single_text", lambda self, root: None)
         return index.search(query, scope, facets=False, **kwargs)
 
 
@@ -90,6 +91,10 @@ def test_single_word_queries_are_prunable_and_others_are_not(index):
         assert compiler.strict(parse(query), scope).prunable is not None, query
     for query in ["档案 会议", "档案馆", "title:档案", "档案 OR 会议", "ref:J001", "date:2019"]:
         assert compiler.strict(parse(query), scope).prunable is None, query
+    for query in ["档案馆", '"档案 会议"', "档案 date:2019"]:
+        assert compiler.strict(parse(query), scope).tier is not None, query
+    for query in ["档案 会议", "title:档案", "档案 OR 会议", "date:2019", "档案。会"]:
+        assert compiler.strict(parse(query), scope).tier is None, query
 
 
 def test_public_never_gets_closed_records_that_outscore_every_public_one(make_index):
@@ -117,3 +122,69 @@ def test_pending_exclusion_applies_to_pruned_ranking(index):
     top = index.search("档案", AccessScope.public(), facets=False, per_page=1).hits[0].id
     hidden = AccessScope.public(exclude_ids=[top])
     assert top not in ids(index.search("档案", hidden, facets=False, per_page=100))
+
+
+@pytest.fixture
+def tier_answers(monkeypatch) -> list[bool]:
+    """Records, per search, whether the title tier gave the answer."""
+    seen: list[bool] = []
+    real = _ranking._tiered
+
+    def spy(*args, **kwargs):
+        found = real(*args, **kwargs)
+        seen.append(found is not None)
+        return found
+
+    monkeypatch.setattr(_ranking, "_tiered", spy)
+    return seen
+
+
+def _titled_archive(make_index, titled: int, word: str = "麒麟"):
+    # Records with the word in the title outscore the 200 that only say it in the body.
+    body_only = [doc(i, word * 3 + "其他内容" * 10, title="工作简报") for i in range(1, 201)]
+    titled_docs = [
+        doc(1000 + i, word + "其他内容" * i, title=f"{word}调查第{i}期") for i in range(titled)
+    ]
+    return make_index(body_only + titled_docs)
+
+
+@pytest.mark.parametrize("word", ["麒麟", "独角兽"])  # a term, and a phrase of two grams
+def test_title_tier_answers_when_title_matches_outscore_the_rest(
+    monkeypatch, make_index, tier_answers, word
+):
+    index = _titled_archive(make_index, titled=30, word=word)
+    fast = index.search(word, AccessScope.public(), facets=False)
+    assert tier_answers == [True]
+    assert _same_ranking(fast, _exhaustive(monkeypatch, index, word, AccessScope.public()))
+    assert all(h.id >= 1000 for h in fast.hits)
+
+
+def test_title_tier_steps_aside_when_it_cannot_fill_the_page(monkeypatch, make_index, tier_answers):
+    index = _titled_archive(make_index, titled=4)
+    fast = index.search("麒麟", AccessScope.public(), facets=False)
+    assert tier_answers == [False]
+    assert _same_ranking(fast, _exhaustive(monkeypatch, index, "麒麟", AccessScope.public()))
+    assert len(fast.hits) == 20
+
+
+def test_title_tier_steps_aside_when_the_ceiling_is_not_cleared(
+    monkeypatch, make_index, tier_answers
+):
+    monkeypatch.setattr(_ranking, "CEILING_MARGIN", 1e6)  # as if bodies could score anything
+    index = _titled_archive(make_index, titled=30)
+    fast = index.search("麒麟", AccessScope.public(), facets=False)
+    assert tier_answers == [False]
+    assert _same_ranking(fast, _exhaustive(monkeypatch, index, "麒麟", AccessScope.public()))
+
+
+@pytest.mark.parametrize("word", ["麒麟", "独角兽"])
+def test_ceiling_is_above_every_score_outside_the_title_tier(make_index, word):
+    index = _titled_archive(make_index, titled=30, word=word)
+    gen = index._require()
+    searcher, compiler = gen.searcher(), Compiler(gen.schema)
+    compiled = compiler.strict(parse(word), AccessScope.public())
+    inside = searcher.search(compiled.tier.query, 1, count=False).hits[0][1]
+    ceiling = _ranking.outside_ceiling(searcher, gen.schema, compiled.tier, inside)
+    outside = [h for h in index.search(word, AccessScope.public(), per_page=100).hits]
+    body_scores = [h.score for h in outside if h.id < 1000]
+    assert body_scores and ceiling is not None and max(body_scores) < ceiling

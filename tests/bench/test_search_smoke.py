@@ -1,0 +1,37 @@
+"""The search benchmarks still run: a small smoke run (the real runs are by hand, see
+bench/search/RESULTS.md)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def _run(script: str, *args: str, out: Path) -> str:
+    env = {**os.environ, "LANTAI_BENCH_OUT": str(out)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "search" / script), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_speed_bench_builds_a_corpus_and_times_every_query_class(tmp_path):
+    if not (SHARED / "news-xwlb").exists() or not (SHARED / "gov-laws").exists():
+        pytest.skip(f"shared test data absent ({SHARED})")
+    _run("build_corpus.py", "--records", "3000", out=tmp_path)
+    printed = _run("speed.py", "--records", "3000", "--no-lucene", out=tmp_path)
+    assert "Lantai build: 3000 records" in printed
+    for label in ("common word", "rare word", "two words", "phrase", "facets+date"):
+        assert label in printed
