@@ -21,10 +21,10 @@ Shape of every query sent to tantivy::
 * Filters (dates, codes, exclusions) score 0: only text decides the order.
 * ``tier`` (one free-text term or phrase plus filters) is ``ranked`` restricted to records whose
   title holds the text; ``_ranking`` uses it when a score ceiling proves nothing else can rank.
-* ``prunable`` (single-term queries only, the ones that match a large share of an archive) is a
-  plain union of term queries that matches a superset of ``ranked`` and gives every record of
-  ``ranked`` exactly its ``ranked`` score. tantivy ranks such a union with block-max WAND, skipping
-  records that cannot reach the top; ``_ranking`` then keeps only candidates ``matching`` accepts.
+* ``unfiltered`` (same queries) is ``ranked`` without the access filter, the pending-change
+  exclusions and the query's own filters: a superset of its records with the very same scores
+  (the dropped clauses all score 0). Ranking it skips intersecting a common word with the
+  access filter; ``_ranking`` then keeps only the candidates ``matching`` accepts.
 """
 
 from __future__ import annotations
@@ -59,12 +59,12 @@ class Tier(NamedTuple):
 
 class Compiled(NamedTuple):
     """``ranked`` scores the hits; ``matching`` matches exactly the same records, unscored;
-    ``prunable``, when not None, ranks a superset of them with the very same scores;
+    ``unfiltered``, when not None, ranks a superset of them with the very same scores;
     ``tier``, when not None, holds the title tier of single-term queries."""
 
     ranked: tantivy.Query
     matching: tantivy.Query
-    prunable: tantivy.Query | None = None
+    unfiltered: tantivy.Query | None = None
     tier: Tier | None = None
 
 
@@ -80,7 +80,7 @@ class Compiler:
             return compiled
         text, grams = single
         return compiled._replace(
-            prunable=self._prunable(root, grams), tier=self._tier(root, scope, text, grams)
+            unfiltered=self._unfiltered(root, text), tier=self._tier(root, scope, text, grams)
         )
 
     def relaxed(self, root: And, scope: AccessScope) -> Compiled | None:
@@ -186,18 +186,13 @@ class Compiler:
             return None
         return texts[0], grams
 
-    def _prunable(self, root: And, grams: QueryGrams) -> tantivy.Query | None:
-        """The union described in the module docstring, for a single term only."""
-        if len(grams.phrase) + len(grams.loose) != 1:
+    def _unfiltered(self, root: And, text: Text) -> tantivy.Query | None:
+        """The superset query described in the module docstring."""
+        match = self._text(text)
+        if match is None:
             return None
-        field, token = ("bi", grams.phrase[0][1]) if grams.phrase else ("uni", grams.loose[0])
-        match = tantivy.Query.term_query(self.schema, field, token)
-        # ``match`` is the strict query's only text clause. The union holds it, so it matches
-        # every record ``ranked`` does; on those records it adds up the very clauses
-        # ``ranked`` adds (its filters score 0), so the scores are the same.
-        return tantivy.Query.boolean_query(
-            [(Occur.Should, q) for q in (match, *self._ranking(root))]
-        )
+        ranking = [(Occur.Should, q) for q in self._ranking(root)]
+        return tantivy.Query.boolean_query([(Occur.Must, match), *ranking])
 
     def _tier(self, root: And, scope: AccessScope, text: Text, grams: QueryGrams) -> Tier:
         """``ranked`` with its title clause required: the same scores, title matches only."""

@@ -13,10 +13,11 @@ can enter the page and the tier's hits are the answer.
 
 Ranking every match costs time in proportion to the matches: a common word on a 1 M-record
 archive matches hundreds of thousands of records, all intersected with the access filter and
-**Candidates.** Otherwise ``Compiled.prunable`` (a union of term queries, without the access
-filter's intersection) is ranked, and only the candidates the real query accepts are kept:
+**Candidates.** Otherwise ``Compiled.unfiltered`` (the ranked query without the access filter
+and the other filters, which all score 0) is ranked, and only the candidates the real query
+accepts are kept:
 
-1. take the top ``k`` of ``prunable`` (a superset of the matches, with the same scores);
+1. take the top ``k`` of ``unfiltered`` (a superset of the matches, with the same scores);
 2. ask the engine which of those records ``matching`` accepts (access filter, pending-change
    exclusions, date and code filters included) — one query restricted to their ids;
 3. the accepted candidates, in candidate order, are exactly the top of ``ranked`` as long as
@@ -69,7 +70,7 @@ def top_hits(
         tiered = _tiered(searcher, schema, compiled.tier, offset + limit)
         if tiered is not None:
             return tiered[offset : offset + limit]
-    if compiled.prunable is not None:
+    if compiled.unfiltered is not None:
         pruned = _pruned(searcher, schema, compiled, offset + limit)
         if pruned is not None:
             return pruned[offset : offset + limit]
@@ -133,11 +134,11 @@ def _explained_doc_count(node: dict) -> float | None:
 def _pruned(
     searcher: tantivy.Searcher, schema: tantivy.Schema, compiled: Compiled, need: int
 ) -> Hits | None:
-    """The first ``need`` hits of ``ranked`` found through ``prunable``, or None if that takes
+    """The first ``need`` hits of ``ranked`` found through ``unfiltered``, or None if that takes
     more than ``MAX_K`` candidates (most of the best-scoring records are not visible)."""
     k = max(FIRST_K, 4 * need)
     while k <= MAX_K:
-        candidates = searcher.search(compiled.prunable, k, count=False).hits
+        candidates = searcher.search(compiled.unfiltered, k, count=False).hits
         kept = accepted(searcher, schema, compiled.matching, candidates)
         if len(kept) >= need or len(candidates) < k:
             return kept[:need]

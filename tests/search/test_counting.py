@@ -92,8 +92,8 @@ def test_estimate_gives_way_to_exact_count_when_filters_leave_few(archive, small
 
 def test_no_sample_is_taken_when_it_would_walk_as_many_records(archive, monkeypatch):
     monkeypatch.setattr(_counting, "EXACT_UP_TO", 200)
-    monkeypatch.setattr(_counting, "SAMPLE_TARGET", 1000)  # 1 in 4: 1,000 of 4,000 records,
-    records, index = archive  # not a quarter of the 3,000 that hold the word
+    monkeypatch.setattr(_counting, "SAMPLE_TARGET", 1500)  # 1 in 2: 2,000 of 4,000 records,
+    records, index = archive  # not half the 3,000 that hold the word
     result = index.search("防汛", AccessScope.public())
     assert not result.estimated
     assert result.total == len(_visible(records, "防汛"))

@@ -66,6 +66,8 @@ QUERIES = [
     "疫情 fonds:J002",
     "会议 -预算",
     "会议 -title:防汛",
+    "档案馆",
+    '"防汛 预算"',
 ]
 
 
@@ -84,17 +86,17 @@ def test_pruned_ranking_returns_the_same_hits_as_exhaustive_ranking(monkeypatch,
         assert fast.total == slow.total
 
 
-def test_single_word_queries_are_prunable_and_others_are_not(index):
+def test_shortcuts_are_built_for_one_text_plus_filters_only(index):
     compiler = Compiler(index._require().schema)
     scope = AccessScope.public()
-    for query in ["档案", "档", "档案 date:2019", "档案 -草稿", "档案 fonds:J001", '"档案"']:
-        assert compiler.strict(parse(query), scope).prunable is not None, query
-    for query in ["档案 会议", "档案馆", "title:档案", "档案 OR 会议", "ref:J001", "date:2019"]:
-        assert compiler.strict(parse(query), scope).prunable is None, query
-    for query in ["档案馆", '"档案 会议"', "档案 date:2019"]:
-        assert compiler.strict(parse(query), scope).tier is not None, query
-    for query in ["档案 会议", "title:档案", "档案 OR 会议", "date:2019", "档案。会"]:
-        assert compiler.strict(parse(query), scope).tier is None, query
+    one_text = ["档案", "档", "档案馆", '"档案 会议"']
+    one_text += ["档案 date:2019", "档案 -草稿", "档案 fonds:J001"]
+    for query in one_text:
+        compiled = compiler.strict(parse(query), scope)
+        assert compiled.unfiltered is not None and compiled.tier is not None, query
+    for query in ["档案 会议", "title:档案", "档案 OR 会议", "ref:J001", "date:2019", "档案。会"]:
+        compiled = compiler.strict(parse(query), scope)
+        assert compiled.unfiltered is None and compiled.tier is None, query
 
 
 def test_public_never_gets_closed_records_that_outscore_every_public_one(make_index):
