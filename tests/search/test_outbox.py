@@ -82,7 +82,7 @@ def test_closed_item_vanishes_for_a_search_in_another_process(fonds, deferred, t
         check=True,
     )
     payload = json.loads(result.stdout)
-    assert payload["total"] == 0
+    assert payload["total"] == 0 and payload["total_estimated"] is False
     assert payload["hits"] == []
     assert all(not counts for counts in payload["facets"].values())
 
