@@ -21,7 +21,7 @@ Shape of every query sent to tantivy::
 * Filters (dates, codes, exclusions) score 0: only text decides the order.
 * ``tier`` (one free-text term or phrase plus filters) is ``ranked`` restricted to records whose
   title holds the text; ``_ranking`` uses it when a score ceiling proves nothing else can rank.
-* ``unfiltered`` (same queries) is ``ranked`` without the access filter, the pending-change
+* ``unfiltered`` (single terms only) is ``ranked`` without the access filter, the pending-change
   exclusions and the query's own filters: a superset of its records with the very same scores
   (the dropped clauses all score 0). Ranking it skips intersecting a common word with the
   access filter; ``_ranking`` then keeps only the candidates ``matching`` accepts.
@@ -187,9 +187,11 @@ class Compiler:
         return texts[0], grams
 
     def _unfiltered(self, root: And, text: Text) -> tantivy.Query | None:
-        """The superset query described in the module docstring."""
+        """The superset query described in the module docstring, for a single term (without
+        the access filter, a phrase's positions would be checked in far more records)."""
+        grams = self._grams(text.value)
         match = self._text(text)
-        if match is None:
+        if match is None or len(grams.phrase) + len(grams.loose) != 1:
             return None
         ranking = [(Occur.Should, q) for q in self._ranking(root)]
         return tantivy.Query.boolean_query([(Occur.Must, match), *ranking])

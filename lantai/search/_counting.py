@@ -14,7 +14,7 @@ same problem by stopping its hit count at 1,000 and sampling facets
   expected to hold about ``SAMPLE_TARGET`` matches, and the figures are scaled up and rounded to
   three significant digits. When that sample holds fewer than ``MIN_SAMPLED`` matches (filters
   such as a date range cut the set below the bound), what it found sizes a denser sample, and
-  when even that would leave the set under ``EXACT_UP_TO`` the count is exact after all.
+  when it found no more than ``EXACT_UP_TO`` records the count is exact after all.
 * Both passes count ``compiled.matching``: the access filter and the pending-change exclusions
   are inside it, so an estimate is made only of records the searcher may see.
 
@@ -28,10 +28,10 @@ from dataclasses import dataclass
 import tantivy
 
 SAMPLE_RATES = tuple(2**n for n in range(1, 11))  # 2 … 1024
-EXACT_UP_TO = 20_000
+EXACT_UP_TO = 10_000
 SAMPLE_TARGET = 4_000
 SAMPLE_GAIN = 2  # sample only when it walks at most half the records the query would
-MIN_SAMPLED = 400  # ±5 % relative standard error on the total, at worst
+MIN_SAMPLED = 300  # ±5.8 % relative standard error on the total, at worst
 FACET_SIZES = {"fonds": 100, "category": 50, "topic": 50, "open_status": 10, "year": 300}
 _TOTAL = "_total"
 _MASK64 = (1 << 64) - 1
@@ -82,9 +82,18 @@ def count(
         # Filters left fewer matches than the bound said: a denser sample, sized by what
         # this one found, or the exact count when that leaves too few to estimate from.
         found = sampled.total * rate
-        denser = rate_for(found)
+        denser = _denser(found)
         rate = denser if found > EXACT_UP_TO and denser < rate else 1
     return _aggregate(searcher, matching, names)
+
+
+def _denser(found: int) -> int:
+    """The sparsest sample expected to hold twice ``MIN_SAMPLED`` of ``found`` records (1: none
+    does, count exactly)."""
+    for rate in reversed(SAMPLE_RATES):
+        if found / rate >= 2 * MIN_SAMPLED:
+            return rate
+    return 1
 
 
 def _cheaper(searcher: tantivy.Searcher, bound: int) -> bool:

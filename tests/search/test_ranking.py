@@ -89,11 +89,12 @@ def test_pruned_ranking_returns_the_same_hits_as_exhaustive_ranking(monkeypatch,
 def test_shortcuts_are_built_for_one_text_plus_filters_only(index):
     compiler = Compiler(index._require().schema)
     scope = AccessScope.public()
-    one_text = ["档案", "档", "档案馆", '"档案 会议"']
-    one_text += ["档案 date:2019", "档案 -草稿", "档案 fonds:J001"]
-    for query in one_text:
+    for query in ["档案", "档", "档案 date:2019", "档案 -草稿", "档案 fonds:J001"]:
         compiled = compiler.strict(parse(query), scope)
         assert compiled.unfiltered is not None and compiled.tier is not None, query
+    for query in ["档案馆", '"档案 会议"', "档案馆 date:2019"]:  # phrases: the tier only
+        compiled = compiler.strict(parse(query), scope)
+        assert compiled.unfiltered is None and compiled.tier is not None, query
     for query in ["档案 会议", "title:档案", "档案 OR 会议", "ref:J001", "date:2019", "档案。会"]:
         compiled = compiler.strict(parse(query), scope)
         assert compiled.unfiltered is None and compiled.tier is None, query
