@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search/build_corpus.py --records 200000
     .venv/bin/python bench/search/speed.py --records 200000 [--workers 2] [--no-lucene]
+    .venv/bin/python bench/search/speed.py --records 1000000 --no-build --rounds 5
 
 Query classes (50 queries each, generated from the corpus with a fixed seed): a common word,
 a rare word, two words (AND), a quoted phrase, and a common word with ``date:2010..2024``.
@@ -192,6 +193,7 @@ def main() -> None:
     parser.add_argument("--no-lucene", action="store_true")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--serial-facets", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1, help="timed rounds; medians printed")
     args = parser.parse_args()
     _index.PARALLEL_FACETS = not args.serial_facets
     corpus = require(OUT / f"corpus-{args.records}.jsonl")
@@ -206,37 +208,62 @@ def main() -> None:
             flush=True,
         )
     queries = make_queries(corpus, args.seed)
-    load = _load()
-    full = time_lantai(path, queries, facets=True)
-    core = time_lantai(path, queries, facets=False)
-    print(
-        f"load average before / after the Lantai passes: {load} / "
-        f"{_load()} (parallel facets: {_index.PARALLEL_FACETS})"
-    )
-    peer = None
     why_not = "disabled (--no-lucene)" if args.no_lucene else lucene_available()
-    if why_not is None:
-        lbuild, peer = time_lucene(corpus, queries)
-        if lbuild:
-            print(
-                f"Lucene build: {lbuild['records']} records in {lbuild['build_s']:.1f} s, "
-                f"index {lbuild['index_bytes'] / 2**20:.0f} MiB"
-            )
+    rounds = []
+    for n in range(args.rounds):
+        rounds.append(one_round(path, corpus, queries, with_lucene=why_not is None))
+        if args.rounds > 1:
+            print(f"round {n + 1}: " + _p50s(rounds[-1], queries), flush=True)
     print(
         f"{'query class':14} {'Lantai full p50/p95/p99 ms':>28} {'core p50/p95/p99':>22}"
         f" {'estimated':>9} {'Lucene p50/p95/p99':>22}"
     )
     for label in queries:
-        f50, f95, f99 = percentiles(full[label])
-        c50, c95, c99 = percentiles(core[label])
-        line = f"{label:14} {f50:12.2f} {f95:7.2f} {f99:7.2f} {c50:9.2f} {c95:6.2f} {c99:6.2f}"
-        line += f" {ESTIMATED[label]:>5}/{len(queries[label]):<3}"
-        if peer:
-            p50, p95, p99 = percentiles(peer[label])
-            line += f" {p50:9.2f} {p95:6.2f} {p99:6.2f}"
+        line = f"{label:14} " + " ".join(_median_figures(rounds, "full", label, 12, 7))
+        line += " " + " ".join(_median_figures(rounds, "core", label, 9, 6))
+        line += f" {ESTIMATED[label] // args.rounds:>5}/{len(queries[label]):<3}"
+        if why_not is None:
+            line += " " + " ".join(_median_figures(rounds, "peer", label, 9, 6))
         print(line, flush=True)
+    if args.rounds > 1:
+        print(f"(medians over {args.rounds} rounds of each percentile)")
     if why_not:
         print(f"Lucene peer not run: {why_not}")
+
+
+def one_round(path, corpus, queries, with_lucene: bool) -> dict:
+    """One timed pass of each flavour: Lantai with facets, without, and the Lucene peer."""
+    load = _load()
+    out = {
+        "full": time_lantai(path, queries, facets=True),
+        "core": time_lantai(path, queries, facets=False),
+    }
+    print(
+        f"load average before / after the Lantai passes: {load} / "
+        f"{_load()} (parallel facets: {_index.PARALLEL_FACETS})",
+        flush=True,
+    )
+    if with_lucene:
+        lbuild, out["peer"] = time_lucene(corpus, queries)
+        if lbuild:
+            print(
+                f"Lucene build: {lbuild['records']} records in {lbuild['build_s']:.1f} s, "
+                f"index {lbuild['index_bytes'] / 2**20:.0f} MiB"
+            )
+    return out
+
+
+def _p50s(timings: dict, queries) -> str:
+    return "  ".join(
+        f"{label} " + "/".join(f"{percentiles(timings[k][label])[0]:.2f}" for k in timings)
+        for label in queries
+    )
+
+
+def _median_figures(rounds: list[dict], kind: str, label: str, first: int, rest: int):
+    per_round = [percentiles(r[kind][label]) for r in rounds]
+    medians = [statistics.median(values) for values in zip(*per_round, strict=True)]
+    return [f"{medians[0]:{first}.2f}", f"{medians[1]:{rest}.2f}", f"{medians[2]:{rest}.2f}"]
 
 
 if __name__ == "__main__":
