@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -238,19 +236,15 @@ def test_an_18_digit_number_is_flagged_as_an_id_only_with_the_right_check_digit(
         assert with_check_digit(body)[-1] == check
 
 
-def test_scanning_100k_characters_takes_well_under_100_ms():
+def test_scanning_100k_characters_flags_every_repeat():
+    # The speed of this scan is measured by bench/access/flags_speed.py, not asserted here.
     sample = (
         f"兰台区人民政府办公室关于道路改造的通知。联系电话 13812345678。身份证 {VALID_ID}。"
         "经研究，决定给予李四记过处分。以其他方式处分财产的，依法承担责任。机密★10年\n"
     )
-    text = (sample * (100_000 // len(sample) + 1))[:100_000]
-    scan(text, sensitive_terms=["国家安全"])  # warm the folding cache
-    best = min(_timed(lambda: scan(text, sensitive_terms=["国家安全"])) for _ in range(3))
-    assert best < 0.1, f"{best * 1000:.0f} ms"
-
-
-def _timed(run) -> float:
-    # CPU time, not wall time: other test processes on a busy machine must not fail this.
-    start = time.process_time()
-    run()
-    return time.process_time() - start
+    repeats = 100_000 // len(sample)
+    one = {f.kind for f in scan(sample, sensitive_terms=["国家安全"])}
+    flags = scan(sample * repeats, sensitive_terms=["国家安全"])
+    assert {"phone", "id_card"} <= one
+    for kind in one:
+        assert sum(f.kind == kind for f in flags) >= repeats, kind
