@@ -1,3 +1,9 @@
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from lantai.search import _snippets
 from lantai.search._snippets import compile_needles, fold_with_offsets, make_snippet
 
 
@@ -36,3 +42,25 @@ def test_match_deep_in_a_long_record_is_found():
 def test_phrase_highlight_spans_punctuation_between_runs():
     snippet = make_snippet("档号J001-WS·2020", compile_needles([["j001", "ws"]]))
     assert "<mark>J001-WS</mark>" in snippet
+
+
+_TRICKY = "档案，：（）ＡＢａ１㍿ｶﾞﾊﾟe\u0301\u1100\u1161\u11a8가각İﬁ①發展。 "
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(_TRICKY) | st.characters(exclude_categories=("Cs",)), max_size=60))
+@example("档案ｶﾞﬁ")  # a contraction and an expansion that cancel out in length
+@example("e\u0301ﬁ档案")
+@example("\u1100\u1161ﬁ")
+def test_whole_text_nfkc_shortcut_gives_the_per_character_offsets(text):
+    fast = _snippets.fold_with_offsets(text)
+    everything = re.compile(r"[\s\S]")  # forces the per-character path
+    original = _snippets._MAY_COMPOSE
+    try:
+        _snippets._MAY_COMPOSE = everything
+        slow = _snippets.fold_with_offsets(text)
+    finally:
+        _snippets._MAY_COMPOSE = original
+    assert fast[0] == slow[0]
+    identity = list(range(len(text) + 1))
+    assert (fast[1] or identity) == (slow[1] or identity)
