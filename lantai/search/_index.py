@@ -214,7 +214,8 @@ class SearchIndex:
         if compiled is None:  # the engine refused the structured query: plain words
             root = And(tuple(Text(w) for w in query.replace('"', " ").split()[:64]))
             compiled = compiler.strict(root, scope)
-        bound = _safe(lambda: compiler.match_bound(root, searcher)) or searcher.num_docs
+        bound = _safe(lambda: compiler.match_bound(root, searcher))
+        bound = searcher.num_docs if bound is None else bound
         counting = _start_counting(gen, searcher, compiled, names, bound)
         found = top_hits(searcher, gen.schema, compiled, per_page, offset, sort)
         counts, relaxed = None, False
