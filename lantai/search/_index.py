@@ -203,6 +203,8 @@ class SearchIndex:
         if reload:
             self.reload()
         gen = self._require()
+        # Lone surrogates (undecodable bytes in a command-line argument) cannot be folded.
+        query = str(query).encode("utf-8", "replace").decode("utf-8")
         page = max(1, int(page))
         per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
         offset = min((page - 1) * per_page, MAX_OFFSET)

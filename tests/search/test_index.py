@@ -190,5 +190,11 @@ def test_older_schema_version_reports_rebuild_needed(archive, public, tmp_path):
 
 
 def test_any_query_text_returns_a_result(archive, public):
-    for query in ['"', "-", "OR", "title:", "date:..", "((档案", '-"', "\x00", "档案" * 600]:
+    queries = ['"', "-", "OR", "title:", "date:..", "((档案", '-"', "\x00", "档案" * 600, "\udcff"]
+    for query in queries:
         assert archive.search(query, public).total >= 0
+
+
+def test_undecodable_bytes_in_a_query_are_ignored(archive, public):
+    # A command-line argument with invalid UTF-8 arrives with lone surrogates.
+    assert ids(archive.search("\udcff档案", public)) == ids(archive.search("档案", public))
