@@ -74,13 +74,15 @@ class Compiler:
 
     # --- entry points -------------------------------------------------------------------
     def strict(self, root: And, scope: AccessScope) -> Compiled:
-        compiled = self._wrap(self.node(root), root, scope)
+        match = self.node(root)
+        compiled = self._wrap(match, root, scope)
         single = self._single_text(root)
         if single is None:
             return compiled
         text, grams = single
         return compiled._replace(
-            unfiltered=self._unfiltered(root, text), tier=self._tier(root, scope, text, grams)
+            unfiltered=self._unfiltered(root, text, grams),
+            tier=self._tier(root, scope, match, text, grams),
         )
 
     def relaxed(self, root: And, scope: AccessScope) -> Compiled | None:
@@ -186,20 +188,26 @@ class Compiler:
             return None
         return texts[0], grams
 
-    def _unfiltered(self, root: And, text: Text) -> tantivy.Query | None:
+    def _unfiltered(self, root: And, text: Text, grams: QueryGrams) -> tantivy.Query | None:
         """The superset query described in the module docstring, for a single term (without
         the access filter, a phrase's positions would be checked in far more records)."""
-        grams = self._grams(text.value)
         match = self._text(text)
         if match is None or len(grams.phrase) + len(grams.loose) != 1:
             return None
         ranking = [(Occur.Should, q) for q in self._ranking(root)]
         return tantivy.Query.boolean_query([(Occur.Must, match), *ranking])
 
-    def _tier(self, root: And, scope: AccessScope, text: Text, grams: QueryGrams) -> Tier:
+    def _tier(
+        self,
+        root: And,
+        scope: AccessScope,
+        match: tantivy.Query | None,
+        text: Text,
+        grams: QueryGrams,
+    ) -> Tier:
         """``ranked`` with its title clause required: the same scores, title matches only."""
         title = self._grams_query(grams, "title_bi", "title_uni")
-        clauses = self._filters(self.node(root), scope)
+        clauses = self._filters(match, scope)
         clauses.append((Occur.Must, tantivy.Query.boost_query(title, TITLE_BOOST)))
         words = dedupe(word_tokens(fold(text.value)))[:MAX_WORDS]
         for word in words:
