@@ -75,14 +75,15 @@ class Compiler:
     # --- entry points -------------------------------------------------------------------
     def strict(self, root: And, scope: AccessScope) -> Compiled:
         match = self.node(root)
-        compiled = self._wrap(match, root, scope)
+        ranking = self._ranking(root)
+        compiled = self._wrap(match, ranking, scope)
         single = self._single_text(root)
         if single is None:
             return compiled
         text, grams = single
         return compiled._replace(
-            unfiltered=self._unfiltered(root, text, grams),
-            tier=self._tier(root, scope, match, text, grams),
+            unfiltered=self._unfiltered(text, grams, ranking),
+            tier=self._tier(scope, match, text, grams, ranking),
         )
 
     def relaxed(self, root: And, scope: AccessScope) -> Compiled | None:
@@ -95,7 +96,7 @@ class Compiler:
         any_gram = tantivy.Query.boolean_query(shoulds, minimum_number_should_match=1)
         strict_rest = self.node(keep)
         match = any_gram if strict_rest is None else _all_of([any_gram, strict_rest])
-        return self._wrap(match, root, scope)
+        return self._wrap(match, self._ranking(root), scope)
 
     # --- AST nodes ----------------------------------------------------------------------
     def node(self, node: Node) -> tantivy.Query | None:
@@ -103,7 +104,7 @@ class Compiler:
         if isinstance(node, Text):
             return self._text(node)
         if isinstance(node, Keyword):
-            values = dedupe([node.value, node.value.upper(), node.value.lower()])
+            values = _keyword_values(node)
             return _unscored(tantivy.Query.term_set_query(self.schema, node.field, values))
         if isinstance(node, DateRange):
             return _unscored(self._date(node))
@@ -188,34 +189,38 @@ class Compiler:
             return None
         return texts[0], grams
 
-    def _unfiltered(self, root: And, text: Text, grams: QueryGrams) -> tantivy.Query | None:
+    def _unfiltered(
+        self, text: Text, grams: QueryGrams, ranking: list[tantivy.Query]
+    ) -> tantivy.Query | None:
         """The superset query described in the module docstring, for a single term (without
         the access filter, a phrase's positions would be checked in far more records)."""
         match = self._text(text)
         if match is None or len(grams.phrase) + len(grams.loose) != 1:
             return None
-        ranking = [(Occur.Should, q) for q in self._ranking(root)]
-        return tantivy.Query.boolean_query([(Occur.Must, match), *ranking])
+        return tantivy.Query.boolean_query(
+            [(Occur.Must, match), *((Occur.Should, q) for q in ranking)]
+        )
 
     def _tier(
         self,
-        root: And,
         scope: AccessScope,
         match: tantivy.Query | None,
         text: Text,
         grams: QueryGrams,
+        ranking: list[tantivy.Query],
     ) -> Tier:
-        """``ranked`` with its title clause required: the same scores, title matches only."""
-        title = self._grams_query(grams, "title_bi", "title_uni")
+        """``ranked`` with its title clause required: the same scores, title matches only.
+        ``ranking`` is the one text's boosted title clause followed by its word clauses."""
+        title, *words = ranking
         clauses = self._filters(match, scope)
-        clauses.append((Occur.Must, tantivy.Query.boost_query(title, TITLE_BOOST)))
-        words = dedupe(word_tokens(fold(text.value)))[:MAX_WORDS]
-        for word in words:
-            query = tantivy.Query.term_query(self.schema, "words", word)
-            clauses.append((Occur.Should, tantivy.Query.boost_query(query, WORD_BOOST)))
+        clauses.append((Occur.Must, title))
+        clauses.extend((Occur.Should, q) for q in words)
         # The match clause: one term, or one phrase whose idf tantivy sums over its terms.
-        match = ("bi", tuple(t for _, t in grams.phrase)) if grams.phrase else ("uni", grams.loose)
-        outside = ((*match, 1.0), *(("words", (w,), WORD_BOOST) for w in words))
+        if grams.phrase:
+            matched = ("bi", tuple(token for _, token in grams.phrase), 1.0)
+        else:
+            matched = ("uni", grams.loose, 1.0)
+        outside = (matched, *(("words", (w,), WORD_BOOST) for w in self._words(text)))
         return Tier(tantivy.Query.boolean_query(clauses), outside)
 
     def match_bound(self, root: And, searcher: tantivy.Searcher) -> int:
@@ -231,7 +236,7 @@ class Compiler:
                 ]:
                     bound = min(bound, searcher.doc_freq(field, token))
             elif isinstance(child, Keyword):
-                values = dedupe([child.value, child.value.upper(), child.value.lower()])
+                values = _keyword_values(child)
                 bound = min(bound, sum(searcher.doc_freq(child.field, v) for v in values))
         return bound
 
@@ -252,18 +257,24 @@ class Compiler:
             title = self._grams_query(grams, "title_bi", "title_uni")
             if title is not None:
                 out.append(tantivy.Query.boost_query(title, TITLE_BOOST))
-            for word in dedupe(word_tokens(fold(text.value)))[:MAX_WORDS]:
+            for word in self._words(text):
                 term = tantivy.Query.term_query(self.schema, "words", word)
                 out.append(tantivy.Query.boost_query(term, WORD_BOOST))
         return out
 
-    def _wrap(self, match: tantivy.Query | None, root: And, scope: AccessScope) -> Compiled:
+    def _words(self, text: Text) -> list[str]:
+        """The rjieba words of ``text`` that add score (the ``words`` field)."""
+        return dedupe(word_tokens(fold(text.value)))[:MAX_WORDS]
+
+    def _wrap(
+        self, match: tantivy.Query | None, ranking: list[tantivy.Query], scope: AccessScope
+    ) -> Compiled:
         clauses = self._filters(match, scope)
         # There is always a Must clause, so the Shoulds below only add score: ``matching``
         # (without them) selects exactly the records ``ranked`` does.
-        ranking = [(Occur.Should, q) for q in self._ranking(root)]
+        shoulds = [(Occur.Should, q) for q in ranking]
         return Compiled(
-            ranked=tantivy.Query.boolean_query(clauses + ranking),
+            ranked=tantivy.Query.boolean_query(clauses + shoulds),
             matching=tantivy.Query.boolean_query(clauses),
         )
 
@@ -297,6 +308,11 @@ class Compiler:
             terms = [tantivy.Query.term_query(self.schema, "access", t) for t in tokens]
             allowed = tantivy.Query.boolean_query([(Occur.Should, q) for q in terms])
         return tantivy.Query.const_score_query(allowed, 0.0)
+
+
+def _keyword_values(node: Keyword) -> list[str]:
+    """Codes match as typed, upper- or lower-case (``fonds:j001`` finds ``J001``)."""
+    return dedupe([node.value, node.value.upper(), node.value.lower()])
 
 
 def _unscored(query: tantivy.Query) -> tantivy.Query:
