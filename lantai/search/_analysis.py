@@ -58,11 +58,6 @@ def gram_tokens(folded: str) -> list[str]:
     return out
 
 
-def gram_stream(folded: str) -> str:
-    """The ``bi`` field's value: gram tokens joined by spaces."""
-    return " ".join(gram_tokens(folded))
-
-
 def unigram_stream(folded: str) -> str:
     """The ``uni`` field's value: every word character, space-joined."""
     return " ".join("".join(_RUN.findall(folded)))
@@ -81,11 +76,6 @@ def word_tokens(folded: str) -> list[str]:
             out.append(word)
         out.extend(parts)
     return out
-
-
-def word_stream(folded: str) -> str:
-    """The ``words`` field's value."""
-    return " ".join(word_tokens(folded))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import tantivy
 
-from ._analysis import fold, gram_stream, unigram_stream, word_stream
+from ._analysis import fold, gram_tokens, unigram_stream, word_tokens
 from ._counting import sample_tokens
+from ._impact import impact_tokens
 from ._schema import build_schema, read_version, write_meta
 from ._types import SearchDocument, WriterBusy, date_key, year_of
 
@@ -26,13 +27,17 @@ def analyse(doc: SearchDocument) -> dict:
     fref, ftitle, fbody = fold(doc.ref_code), fold(doc.title), fold(doc.body)
     year = year_of(doc)
     display = {"ref_code": doc.ref_code, "title": doc.title, "date": doc.date, "body": doc.body}
+    grams = [gram_tokens(p) for p in (fref, ftitle, fbody)]
+    words = word_tokens(f"{fref} {ftitle}\n{fbody}")
+    every_gram = [g for part in grams for g in part]
     return {
         "id": int(doc.id),
-        "bi": [gram_stream(p) for p in (fref, ftitle, fbody) if p],
+        "bi": [" ".join(part) for part in grams if part],
         "uni": unigram_stream(f"{fref} {ftitle} {fbody}"),
-        "words": word_stream(f"{fref} {ftitle}\n{fbody}"),
-        "title": (gram_stream(ftitle), unigram_stream(ftitle)) if ftitle else None,
-        "ref": (gram_stream(fref), fref.strip()) if fref else None,
+        "words": " ".join(words),
+        "impact": " ".join(impact_tokens(every_gram, len(every_gram), len(words))),
+        "title": (" ".join(grams[1]), unigram_stream(ftitle)) if ftitle else None,
+        "ref": (" ".join(grams[0]), fref.strip()) if fref else None,
         "access": list(dict.fromkeys(doc.access)),
         "sample": sample_tokens(doc.id),
         "fonds": doc.fonds,
@@ -54,6 +59,7 @@ def build_document(a: dict) -> tantivy.Document:
         d.add_text("bi", stream)
     d.add_text("uni", a["uni"])
     d.add_text("words", a["words"])
+    d.add_text("impact", a["impact"])
     if a["title"]:
         d.add_text("title_bi", a["title"][0])
         d.add_text("title_uni", a["title"][1])

@@ -19,8 +19,10 @@ Shape of every query sent to tantivy::
   by default); filters, phrases and exclusions stay strict. Exclusions are never loosened, so a
   ``-term`` keeps excluding.
 * Filters (dates, codes, exclusions) score 0: only text decides the order.
-* ``tier`` (one free-text term or phrase plus filters) is ``ranked`` restricted to records whose
-  title holds the text; ``_ranking`` uses it when a score ceiling proves nothing else can rank.
+* ``tiers`` (one free-text term or phrase plus filters) are ``ranked`` restricted to a few
+  records: those whose title holds the text, then (for common texts) those where one of its
+  grams is dense (``_impact``) or whose title holds it. ``_ranking`` takes a tier's page when a
+  score ceiling proves nothing outside the tier can rank.
 * ``unfiltered`` (single terms only) is ``ranked`` without the access filter, the pending-change
   exclusions and the query's own filters: a superset of its records with the very same scores
   (the dropped clauses all score 0). Ranking it skips intersecting a common word with the
@@ -33,6 +35,7 @@ from typing import NamedTuple
 
 import tantivy
 
+from . import _impact
 from ._analysis import QueryGrams, dedupe, fold, query_grams, word_tokens
 from ._query import And, DateRange, Keyword, Node, Not, Or, Text, positive_texts, relax
 from ._types import AccessScope
@@ -46,31 +49,48 @@ MAX_WORDS = 32  # rjieba words of one query text that add score
 # the intersection); a term-set query would decode every posting of 'public' into a bitset on
 # each search, a fixed cost that grows with the whole index rather than with the matches.
 MAX_TERM_TOKENS = 16
+# Impact tiers are tried only for texts that may match this many records (below it, ranking
+# every match is as cheap as a tier), and only at levels that mark under half of them.
+IMPACT_FROM = 20_000
+
+
+class Bound(NamedTuple):
+    """A score-bearing clause that records outside a tier may still match: its field, the
+    terms whose idf it sums, its boost, and the impact level its records are known to be cold
+    at (None: nothing is known, BM25's plain ceiling applies)."""
+
+    field: str
+    tokens: tuple[str, ...]
+    boost: float
+    level: int | None = None
 
 
 class Tier(NamedTuple):
-    """The records of ``ranked`` whose title holds the query term, scored as ``ranked`` scores
-    them (``query``), and what bounds the score of every other record: the score-bearing
-    clauses outside the title, as ``(field, tokens, boost)`` (see ``_ranking``)."""
+    """Some records of ``ranked``, scored as ``ranked`` scores them (``query``), and the
+    clauses that bound the score of every other record (see ``_ranking``)."""
 
     query: tantivy.Query
-    outside: tuple[tuple[str, tuple[str, ...], float], ...]
+    outside: tuple[Bound, ...]
 
 
 class Compiled(NamedTuple):
     """``ranked`` scores the hits; ``matching`` matches exactly the same records, unscored;
     ``unfiltered``, when not None, ranks a superset of them with the very same scores;
-    ``tier``, when not None, holds the title tier of single-term queries."""
+    ``tiers`` are tried in order before ranking everything."""
 
     ranked: tantivy.Query
     matching: tantivy.Query
     unfiltered: tantivy.Query | None = None
-    tier: Tier | None = None
+    tiers: tuple[Tier, ...] = ()
 
 
 class Compiler:
-    def __init__(self, schema: tantivy.Schema) -> None:
+    """Builds engine queries for ``schema``; with a ``searcher`` it also builds impact tiers,
+    which depend on how many records hold each gram."""
+
+    def __init__(self, schema: tantivy.Schema, searcher: tantivy.Searcher | None = None) -> None:
         self.schema = schema
+        self.searcher = searcher
 
     # --- entry points -------------------------------------------------------------------
     def strict(self, root: And, scope: AccessScope) -> Compiled:
@@ -81,9 +101,12 @@ class Compiler:
         if single is None:
             return compiled
         text, grams = single
+        filters = self._filters(match, scope)
+        title, *words = ranking
+        tiers = [self._title_tier(filters, title, words, text, grams)]
+        tiers += self._impact_tiers(filters, title, words, text, grams)
         return compiled._replace(
-            unfiltered=self._unfiltered(text, grams, ranking),
-            tier=self._tier(scope, match, text, grams, ranking),
+            unfiltered=self._unfiltered(text, grams, ranking), tiers=tuple(tiers)
         )
 
     def relaxed(self, root: And, scope: AccessScope) -> Compiled | None:
@@ -201,27 +224,63 @@ class Compiler:
             [(Occur.Must, match), *((Occur.Should, q) for q in ranking)]
         )
 
-    def _tier(
+    def _title_tier(
         self,
-        scope: AccessScope,
-        match: tantivy.Query | None,
+        filters: list[tuple[Occur, tantivy.Query]],
+        title: tantivy.Query,
+        words: list[tantivy.Query],
         text: Text,
         grams: QueryGrams,
-        ranking: list[tantivy.Query],
     ) -> Tier:
         """``ranked`` with its title clause required: the same scores, title matches only.
-        ``ranking`` is the one text's boosted title clause followed by its word clauses."""
-        title, *words = ranking
-        clauses = self._filters(match, scope)
-        clauses.append((Occur.Must, title))
-        clauses.extend((Occur.Should, q) for q in words)
+        ``title`` is the text's boosted title clause, ``words`` its word clauses."""
+        clauses = [*filters, (Occur.Must, title), *((Occur.Should, q) for q in words)]
         # The match clause: one term, or one phrase whose idf tantivy sums over its terms.
         if grams.phrase:
-            matched = ("bi", tuple(token for _, token in grams.phrase), 1.0)
+            matched = Bound("bi", tuple(token for _, token in grams.phrase), 1.0)
         else:
-            matched = ("uni", grams.loose, 1.0)
-        outside = (matched, *(("words", (w,), WORD_BOOST) for w in self._words(text)))
+            matched = Bound("uni", grams.loose, 1.0)
+        outside = (matched, *(Bound("words", (w,), WORD_BOOST) for w in self._words(text)))
         return Tier(tantivy.Query.boolean_query(clauses), outside)
+
+    def _impact_tiers(
+        self,
+        filters: list[tuple[Occur, tantivy.Query]],
+        title: tantivy.Query,
+        words: list[tantivy.Query],
+        text: Text,
+        grams: QueryGrams,
+    ) -> list[Tier]:
+        """For a text common enough to be slow to rank: per impact level, ``ranked`` restricted
+        to the records marked dense for its rarest-marked gram or whose title holds it."""
+        searcher = self.searcher
+        tokens = tuple(token for _, token in grams.phrase)
+        if searcher is None or not tokens:
+            return []
+        matches = min(searcher.doc_freq("bi", t) for t in tokens)
+        if matches < IMPACT_FROM:
+            return []
+        tiers = []
+        for level in range(len(_impact.IMPACT_LEVELS)):
+            marks = {_impact.level_token(t, level): t for t in tokens}
+            mark = min(marks, key=lambda m: searcher.doc_freq(_impact.FIELD, m))
+            gram = marks[mark]
+            if 2 * searcher.doc_freq(_impact.FIELD, mark) > matches:
+                continue
+            dense = tantivy.Query.term_query(self.schema, _impact.FIELD, mark)
+            gate = tantivy.Query.boolean_query(
+                [(Occur.Should, _unscored(dense)), (Occur.Should, title)]
+            )
+            clauses = [*filters, (Occur.Must, gate), *((Occur.Should, q) for q in words)]
+            outside = (
+                Bound("bi", tokens, 1.0, level),
+                *(
+                    Bound("words", (w,), WORD_BOOST, level if _holds(w, gram) else None)
+                    for w in self._words(text)
+                ),
+            )
+            tiers.append(Tier(tantivy.Query.boolean_query(clauses), outside))
+        return tiers
 
     def match_bound(self, root: And, searcher: tantivy.Searcher) -> int:
         """An upper bound on how many records ``strict(root)`` can match: the document
@@ -313,6 +372,12 @@ class Compiler:
 def _keyword_values(node: Keyword) -> list[str]:
     """Codes match as typed, upper- or lower-case (``fonds:j001`` finds ``J001``)."""
     return dedupe([node.value, node.value.upper(), node.value.lower()])
+
+
+def _holds(word: str, gram: str) -> bool:
+    """Whether every occurrence of ``word`` puts ``gram`` in the ``bi`` stream, so that the
+    word occurs no more often than the gram (a lone character is a gram only at a run's end)."""
+    return len(gram) == 2 and gram in word
 
 
 def _unscored(query: tantivy.Query) -> tantivy.Query:

@@ -210,8 +210,8 @@ class SearchIndex:
         offset = min((page - 1) * per_page, MAX_OFFSET)
         names = _facet_names(facets)
         root = parse(query)
-        compiler = Compiler(gen.schema)
         searcher = gen.searcher()
+        compiler = Compiler(gen.schema, searcher)
         compiled = _safe(lambda: compiler.strict(root, scope))
         if compiled is None:  # the engine refused the structured query: plain words
             root = And(tuple(Text(w) for w in query.replace('"', " ").split()[:64]))

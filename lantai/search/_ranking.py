@@ -2,20 +2,21 @@
 
 tantivy-py collects every search through a multi-collector, so tantivy's own block-max WAND
 never runs: ranking costs time in proportion to the records scored, and intersecting a common
-word with the access filter costs as much again. Single-term queries (the ones that match a
-large share of an archive) take one of two shortcuts, tried in order, each exact:
+word with the access filter costs as much again. Queries of one text plus filters (the ones
+that match a large share of an archive) take these shortcuts, tried in order, each exact:
 
-**Title tier.** ``Compiled.tier`` ranks only the records whose title holds the term, with their
-``ranked`` scores. Any other record scores at most the sum, over the clauses it can match, of
-BM25's ceiling ``idf × (k1 + 1) × boost`` — computed here with tantivy's own document count and
-document frequencies. When the last wanted tier hit scores above that ceiling, no other record
-can enter the page and the tier's hits are the answer.
+**Tiers.** Each of ``Compiled.tiers`` ranks a few records with their ``ranked`` scores: first
+the records whose title holds the text, then, for a common text, the records where one of its
+grams is dense or whose title holds it (``_impact``). Any other record scores at most the sum,
+over the clauses it can match, of a ceiling: BM25's ``idf × (k1 + 1) × boost`` in general, or
+``idf × cold_ceiling × boost`` where the record is known not to be dense — computed here with
+tantivy's own document count, document frequencies and average field lengths. When the last
+wanted tier hit scores above that ceiling, no other record can enter the page and the tier's
+hits are the answer.
 
-Ranking every match costs time in proportion to the matches: a common word on a 1 M-record
-archive matches hundreds of thousands of records, all intersected with the access filter and
-**Candidates.** Otherwise ``Compiled.unfiltered`` (the ranked query without the access filter
-and the other filters, which all score 0) is ranked, and only the candidates the real query
-accepts are kept:
+**Candidates.** Otherwise, for a single term, ``Compiled.unfiltered`` (the ranked query
+without the access filter and the other filters, which all score 0) is ranked, and only the
+candidates the real query accepts are kept:
 
 1. take the top ``k`` of ``unfiltered`` (a superset of the matches, with the same scores);
 2. ask the engine which of those records ``matching`` accepts (access filter, pending-change
@@ -36,12 +37,14 @@ import math
 
 import tantivy
 
-from ._compile import Compiled, Tier
+from . import _impact
+from ._compile import Bound, Compiled, Tier
 
 FIRST_K = 64
 GROWTH = 8
 MAX_K = 4096
-BM25_K1 = 1.2  # tantivy's
+BM25_K1 = _impact.BM25_K1
+STATS_TRIES = 3  # tier hits asked for a field's statistics before giving up on a tighter bound
 # tantivy scores in 32-bit floats; this margin keeps the ceiling above any rounding of them.
 CEILING_MARGIN = 1e-4
 
@@ -66,8 +69,8 @@ def top_hits(
             offset=offset,
             order=tantivy.Order.Desc,
         ).hits
-    if compiled.tier is not None:
-        tiered = _tiered(searcher, schema, compiled.tier, offset + limit)
+    for tier in compiled.tiers:
+        tiered = _tiered(searcher, schema, tier, offset + limit)
         if tiered is not None:
             return tiered[offset : offset + limit]
     if compiled.unfiltered is not None:
@@ -80,54 +83,97 @@ def top_hits(
 def _tiered(
     searcher: tantivy.Searcher, schema: tantivy.Schema, tier: Tier, need: int
 ) -> Hits | None:
-    """The first ``need`` hits of ``ranked`` from its title tier, or None if records outside
-    the tier could still score as high."""
+    """The first ``need`` hits of ``ranked`` from ``tier``, or None if records outside the
+    tier could still score as high."""
     hits = searcher.search(tier.query, need, count=False).hits
     if len(hits) < need:
         return None
-    ceiling = outside_ceiling(searcher, schema, tier, hits[0][1])
+    ceiling = outside_ceiling(searcher, schema, tier, [address for _, address in hits])
     if ceiling is None or hits[-1][0] <= ceiling:
         return None
     return hits
 
 
 def outside_ceiling(
-    searcher: tantivy.Searcher, schema: tantivy.Schema, tier: Tier, inside: tantivy.DocAddress
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    tier: Tier,
+    inside: list[tantivy.DocAddress],
 ) -> float | None:
     """The highest score a record outside ``tier`` could have, or None if unknown.
 
     tantivy's BM25 is ``boost × idf × (k1 + 1) × tf / (tf + k1 × length factor)``, below
     ``boost × idf × (k1 + 1)`` for any tf (a phrase's idf is the sum of its terms' idf, its tf
-    the phrase count). Each idf is ``ln(1 + (N − n + 0.5) / (n + 0.5))`` with N counting deleted
-    records too, so N is read from tantivy's explanation of the first match term on a record
-    of the tier (which holds it), n from the searcher.
+    the phrase count); for a record known to be cold at an impact level the tf factor is below
+    ``_impact.cold_ceiling`` instead. Each idf is ``ln(1 + (N − n + 0.5) / (n + 0.5))`` with N
+    counting deleted records too, so N and the average field lengths are read from tantivy's
+    explanation of a term on records of the tier (``inside``, which hold them), n from the
+    searcher.
     """
-    field, tokens, _ = tier.outside[0]
-    try:
-        explained = tantivy.Query.term_query(schema, field, tokens[0]).explain(searcher, inside)
-        total = _explained_doc_count(json.loads(explained.to_json()))
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # any failure, a Rust panic included, only skips the shortcut
+    first = tier.outside[0]
+    stats = _field_stats(searcher, schema, first.field, first.tokens[0], inside)
+    if stats is None:
         return None
-    if total is None:
-        return None
+    total = stats[0]
     ceiling = 0.0
-    for field, tokens, boost in tier.outside:
-        idf = sum(_idf(total, searcher.doc_freq(field, token)) for token in tokens)
-        ceiling += boost * idf * (BM25_K1 + 1)
+    for bound in tier.outside:
+        idf = sum(_idf(total, searcher.doc_freq(bound.field, token)) for token in bound.tokens)
+        ceiling += bound.boost * idf * _tf_ceiling(searcher, schema, bound, inside, stats)
     return ceiling * (1 + CEILING_MARGIN)
+
+
+def _tf_ceiling(
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    bound: Bound,
+    inside: list[tantivy.DocAddress],
+    first: tuple[float, float, str],
+) -> float:
+    if bound.level is None:
+        return BM25_K1 + 1
+    stats = first if first[2] == bound.field else None
+    if stats is None:
+        stats = _field_stats(searcher, schema, bound.field, bound.tokens[0], inside[:STATS_TRIES])
+    if stats is None:
+        return BM25_K1 + 1
+    return _impact.cold_ceiling(bound.level, bound.field, stats[1])
+
+
+def _field_stats(
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    field: str,
+    token: str,
+    inside: list[tantivy.DocAddress],
+) -> tuple[float, float, str] | None:
+    """(N, average length of ``field``, ``field``) from tantivy's explanation of ``token`` on
+    the first of ``inside`` that holds it; None if none does or tantivy cannot explain."""
+    term = tantivy.Query.term_query(schema, field, token)
+    for address in inside[:STATS_TRIES]:
+        try:
+            explained = json.loads(term.explain(searcher, address).to_json())
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # not held there, or any failure, a Rust panic included
+            continue
+        total = _explained(explained, "N,")
+        average = _explained(explained, "avgdl,")
+        if total is not None and average is not None:
+            return total, average, field
+    return None
 
 
 def _idf(total: float, n: int) -> float:
     return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
 
-def _explained_doc_count(node: dict) -> float | None:
-    if str(node.get("description", "")).startswith("N,"):
+def _explained(node: dict, label: str) -> float | None:
+    """The value of the first node of a tantivy explanation whose description starts with
+    ``label``."""
+    if str(node.get("description", "")).startswith(label):
         return float(node["value"])
     for child in node.get("details") or ():
-        found = _explained_doc_count(child)
+        found = _explained(child, label)
         if found is not None:
             return found
     return None

@@ -14,6 +14,7 @@ id             u64 indexed, fast, stored   DB primary key; delete/replace; exclu
 bi             whitespace, positions       ref + title + body gram stream: matching, phrases
 uni            whitespace, freqs           unigrams of ref + title + body: 1-char queries
 words          whitespace, freqs           rjieba words of title + body: ranking only
+impact         whitespace, basic           ``gram@level`` where a gram is dense (``_impact``)
 title_bi       whitespace, positions       title gram stream: boosted ranking, ``title:``
 title_uni      whitespace, basic           title unigrams: one-character ``title:`` queries
 ref_bi         whitespace, positions       档号 gram stream: ``ref:`` by parts
@@ -39,7 +40,7 @@ from pathlib import Path
 
 import tantivy
 
-SCHEMA_VERSION = 2  # 2: the ``sample`` field
+SCHEMA_VERSION = 3  # 2: the ``sample`` field; 3: the ``impact`` field
 META_FILE = "lantai-schema.json"
 
 GRAM_TOKENIZER = "whitespace"  # built into tantivy: splits on whitespace, nothing else.
@@ -53,6 +54,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("bi", tokenizer_name=GRAM_TOKENIZER, index_option="position")
     sb.add_text_field("uni", tokenizer_name=GRAM_TOKENIZER, index_option="freq")
     sb.add_text_field("words", tokenizer_name=GRAM_TOKENIZER, index_option="freq")
+    sb.add_text_field("impact", tokenizer_name=GRAM_TOKENIZER, index_option="basic")
     sb.add_text_field("title_bi", tokenizer_name=GRAM_TOKENIZER, index_option="position")
     sb.add_text_field("title_uni", tokenizer_name=GRAM_TOKENIZER, index_option="basic")
     sb.add_text_field("ref_bi", tokenizer_name=GRAM_TOKENIZER, index_option="position")

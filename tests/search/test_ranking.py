@@ -1,5 +1,5 @@
 """The ranking shortcuts for single-term queries (the title tier with its score ceiling, and
-candidates checked by the engine's own filter) return exactly the hits the exhaustive ranking
+candidates checked by the engine's own filter; impact tiers: test_impact.py) return exactly the hits the exhaustive ranking
 would, and never a record the searcher may not see."""
 
 from __future__ import annotations
@@ -91,13 +91,13 @@ def test_shortcuts_are_built_for_one_text_plus_filters_only(index):
     scope = AccessScope.public()
     for query in ["档案", "档", "档案 date:2019", "档案 -草稿", "档案 fonds:J001"]:
         compiled = compiler.strict(parse(query), scope)
-        assert compiled.unfiltered is not None and compiled.tier is not None, query
-    for query in ["档案馆", '"档案 会议"', "档案馆 date:2019"]:  # phrases: the tier only
+        assert compiled.unfiltered is not None and compiled.tiers, query
+    for query in ["档案馆", '"档案 会议"', "档案馆 date:2019"]:  # phrases: the tiers only
         compiled = compiler.strict(parse(query), scope)
-        assert compiled.unfiltered is None and compiled.tier is not None, query
+        assert compiled.unfiltered is None and compiled.tiers, query
     for query in ["档案 会议", "title:档案", "档案 OR 会议", "ref:J001", "date:2019", "档案。会"]:
         compiled = compiler.strict(parse(query), scope)
-        assert compiled.unfiltered is None and compiled.tier is None, query
+        assert compiled.unfiltered is None and not compiled.tiers, query
 
 
 def test_public_never_gets_closed_records_that_outscore_every_public_one(make_index):
@@ -186,8 +186,9 @@ def test_ceiling_is_above_every_score_outside_the_title_tier(make_index, word):
     gen = index._require()
     searcher, compiler = gen.searcher(), Compiler(gen.schema)
     compiled = compiler.strict(parse(word), AccessScope.public())
-    inside = searcher.search(compiled.tier.query, 1, count=False).hits[0][1]
-    ceiling = _ranking.outside_ceiling(searcher, gen.schema, compiled.tier, inside)
+    title_tier = compiled.tiers[0]
+    inside = [a for _, a in searcher.search(title_tier.query, 3, count=False).hits]
+    ceiling = _ranking.outside_ceiling(searcher, gen.schema, title_tier, inside)
     outside = [h for h in index.search(word, AccessScope.public(), per_page=100).hits]
     body_scores = [h.score for h in outside if h.id < 1000]
     assert body_scores and ceiling is not None and max(body_scores) < ceiling
