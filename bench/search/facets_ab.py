@@ -4,8 +4,9 @@
 
 "exact" is ``SearchIndex.search`` with both ranking shortcuts switched off and every count
 exact (the session-2 flow: every match ranked, counted and faceted). "current" is
-``SearchIndex.search`` as shipped: single-term queries ranked through the title tier or through
-candidates checked by the engine's filter (``lantai/search/_ranking.py``), totals and facets of
+``SearchIndex.search`` as shipped: single-text queries ranked through the title tier, the
+impact tiers or candidates checked by the engine's filter (``lantai/search/_ranking.py``,
+``_impact.py``), totals and facets of
 huge sets estimated from the fixed sample (``lantai/search/_counting.py``). Each query runs both
 ways back to back (order alternating), so machine load hits both alike.
 

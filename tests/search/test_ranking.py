@@ -1,6 +1,6 @@
 """The ranking shortcuts for single-term queries (the title tier with its score ceiling, and
-candidates checked by the engine's own filter; impact tiers: test_impact.py) return exactly the hits the exhaustive ranking
-would, and never a record the searcher may not see."""
+candidates checked by the engine's own filter; impact tiers: test_impact.py) return exactly
+the hits the exhaustive ranking would, and never a record the searcher may not see."""
 
 from __future__ import annotations
 
