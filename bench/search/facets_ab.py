@@ -29,14 +29,22 @@ from lantai.search._compile import Compiler
 
 
 def exact(index: SearchIndex, query: str, scope: AccessScope):
-    single_text, exact_up_to = Compiler._single_text, _counting.EXACT_UP_TO
-    Compiler._single_text = lambda self, root: None  # type: ignore[method-assign]
+    exact_up_to = _counting.EXACT_UP_TO
     _counting.EXACT_UP_TO = 10**12
     try:
-        return index.search(query, scope, per_page=10, facets=PUBLIC_FACETS, reload=False)
+        return exact_ranking(index, query, scope, facets=PUBLIC_FACETS)
+    finally:
+        _counting.EXACT_UP_TO = exact_up_to
+
+
+def exact_ranking(index: SearchIndex, query: str, scope: AccessScope, page: int = 1, facets=False):
+    """The search with every ranking shortcut off: every match is ranked."""
+    single_text = Compiler._single_text
+    Compiler._single_text = lambda self, root: None  # type: ignore[method-assign]
+    try:
+        return index.search(query, scope, per_page=10, page=page, facets=facets, reload=False)
     finally:
         Compiler._single_text = single_text  # type: ignore[method-assign]
-        _counting.EXACT_UP_TO = exact_up_to
 
 
 def current(index: SearchIndex, query: str, scope: AccessScope):

@@ -76,8 +76,9 @@ def build(corpus, path, workers: int, heap: int) -> dict:
     return {"records": stats.records, "build_s": seconds, "index_bytes": size, "peak_rss_mb": rss}
 
 
-def make_queries(corpus, seed: int, per_class: int = 50) -> dict[str, list[str]]:
-    rng = random.Random(seed)
+def _word_sample(corpus) -> tuple[collections.Counter[str], list[list[str]], list[str]]:
+    """Document frequencies of the words of every 40th record (4,000 of them), each record's
+    words, and the bodies."""
     sample = []
     with corpus.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh):
@@ -91,6 +92,17 @@ def make_queries(corpus, seed: int, per_class: int = 50) -> dict[str, list[str]]
         words = {w for w in word_tokens(fold(body)) if len(w) >= 2 and not w.isascii()}
         per_doc.append(sorted(words))
         df.update(words)
+    return df, per_doc, sample
+
+
+def common_words(corpus) -> list[str]:
+    """The 100 most common words: the pool of the common-word classes."""
+    return [w for w, _ in _word_sample(corpus)[0].most_common(100)]
+
+
+def make_queries(corpus, seed: int, per_class: int = 50) -> dict[str, list[str]]:
+    rng = random.Random(seed)
+    df, per_doc, sample = _word_sample(corpus)
     common = [w for w, _ in df.most_common(100)]
     rare = [w for w, c in df.items() if c == 1 and len(w) >= 3]
     mid = {w for w, c in df.items() if 20 <= c <= 400}
