@@ -35,3 +35,5 @@ def test_speed_bench_builds_a_corpus_and_times_every_query_class(tmp_path):
     assert "Lantai build: 3000 records" in printed
     for label in ("common word", "rare word", "two words", "phrase", "facets+date"):
         assert label in printed
+    checked = _run("tiers_check.py", "--records", "3000", out=tmp_path)
+    assert "pages differing from exhaustive ranking: 0/1200" in checked
