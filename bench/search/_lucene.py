@@ -8,9 +8,13 @@ facet or highlighter modules, so Lucene timings cover query + count + top-k stor
 Usage (called by quality.py / known_item.py / speed.py, not by hand):
     python _lucene.py CONFIG.json    → writes the JSON result named in the config
 
-Config: {"corpus": path to JSONL {id, title, text}, "index": dir, "queries": JSONL {id, text},
-         "k": 10, "out": path, "repeat": 1, "k1": 0.9, "b": 0.4}
+Config: {"corpus": path to JSONL {id, title, text[, access, date_key]}, "index": dir,
+         "queries": JSONL {id, text[, access, dates]}, "k": 10, "out": path, "repeat": 1,
+         "k1": 0.9, "b": 0.4}
 Scoring is Anserini's default bag-of-words query: every analysed query token a SHOULD clause.
+A query's ``access`` token (e.g. "public") and ``dates`` ([low, high] as YYYYMMDD) become FILTER
+clauses (unscored, as Lantai's filters are), over the records' ``access`` tokens and their
+``date_key`` doc values (checked per candidate, like tantivy's fast-field range).
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ Term = autoclass("org.apache.lucene.index.Term")
 AnalyzerUtils = autoclass("io.anserini.analysis.AnalyzerUtils")
 IndexSearcherCls = IndexSearcher
 BooleanQuery = autoclass("org.apache.lucene.search.BooleanQuery")
+NumericDocValuesField = autoclass("org.apache.lucene.document.NumericDocValuesField")
 
 
 def build(corpus: str, index: str, k1: float, b: float) -> dict:
@@ -66,6 +71,10 @@ def build(corpus: str, index: str, k1: float, b: float) -> dict:
             doc.add(StringField("id", str(rec["id"]), FieldStore.YES))
             doc.add(TextField("contents", f"{rec['title']}\n{rec['text']}", FieldStore.NO))
             doc.add(StoredField("raw", rec["text"][:2000]))
+            for token in rec.get("access", ()):
+                doc.add(StringField("access", token, FieldStore.NO))
+            if "date_key" in rec:
+                doc.add(NumericDocValuesField("date_key", int(rec["date_key"])))
             writer.addDocument(doc)
             count += 1
     writer.forceMerge(1)
@@ -74,12 +83,23 @@ def build(corpus: str, index: str, k1: float, b: float) -> dict:
     return {"records": count, "build_s": time.perf_counter() - started, "index_bytes": size}
 
 
-def make_query(analyzer, text: str):
+def make_query(analyzer, text: str, access: str | None = None, dates: list | None = None):
     BooleanQuery.setMaxClauseCount(4096)
     builder = BooleanQueryBuilder()
     for token in AnalyzerUtils.analyze(analyzer, text).toArray():
         builder.add(TermQuery(Term("contents", token)), BooleanClauseOccur.SHOULD)
-    return builder.build()
+    bag = builder.build()
+    if access is None and dates is None:
+        return bag
+    filtered = BooleanQueryBuilder()
+    filtered.add(bag, BooleanClauseOccur.MUST)
+    if access is not None:
+        filtered.add(TermQuery(Term("access", access)), BooleanClauseOccur.FILTER)
+    if dates is not None:
+        low, high = (int(d) for d in dates)
+        dated = NumericDocValuesField.newSlowRangeQuery("date_key", low, high)
+        filtered.add(dated, BooleanClauseOccur.FILTER)
+    return filtered.build()
 
 
 def run(cfg: dict) -> dict:
@@ -101,7 +121,8 @@ def run(cfg: dict) -> dict:
     for _ in range(cfg.get("repeat", 1)):
         for q in queries:
             t0 = time.perf_counter()
-            top = searcher.search(make_query(analyzer, q["text"]), k)
+            query = make_query(analyzer, q["text"], q.get("access"), q.get("dates"))
+            top = searcher.search(query, k)
             total = top.totalHits.value
             ids = []
             for sd in top.scoreDocs:

@@ -14,9 +14,10 @@ fixed sample (the "estimated" column says for how many queries). No result cache
 the timed pass measures real work. "core" repeats them without facets (the total is still
 counted). ``--serial-facets`` counts
 facets after ranking instead of in parallel with it (the pre-1 M behaviour).
-The Lucene peer runs the same strings as its default bag-of-bigrams query (quotes and the date
-filter dropped), returning the top 10 with stored text; its jar has no
-facet or highlight module, so compare it with Lantai's "core" column first.
+The Lucene peer runs the same strings as its default bag-of-bigrams query (quotes dropped),
+filtered as Lantai filters them: the public access token and the date range as FILTER clauses.
+It returns the top 10 with stored text; its jar has no facet or highlight module, so compare it
+with Lantai's "core" column first.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ sys.path.insert(0, str(OUT.parents[2]))
 from lantai.search import FACET_NAMES, AccessScope, SearchDocument, SearchIndex, _index, rebuild
 from lantai.search._analysis import fold, word_tokens
 from lantai.search._backend_tantivy import analyse
+from lantai.search._types import date_key
 
 
 def _analyse_line(line: str) -> dict:
@@ -161,30 +163,40 @@ def time_lantai(path, queries, facets: bool) -> dict[str, list[float]]:
     return out
 
 
+def _lucene_record(record: dict) -> dict:
+    return {
+        "id": record["id"],
+        "title": record["title"],
+        "text": record["body"],
+        "access": record["access"],
+        "date_key": date_key(record.get("date")),
+    }
+
+
 def time_lucene(corpus, queries) -> tuple[dict, dict[str, list[float]]]:
     base = OUT / "speed"
-    lucene_corpus = base / f"lucene-corpus-{corpus.stem}.jsonl"
+    # "filtered": records carry their access tokens and date, queries filter on both (v1
+    # indexes had neither, and Lucene answered every query for everyone, undated).
+    lucene_corpus = base / f"lucene-corpus-filtered-{corpus.stem}.jsonl"
     if not lucene_corpus.exists():
         with corpus.open(encoding="utf-8") as fh:
-            write_jsonl(
-                lucene_corpus,
-                (
-                    {"id": r["id"], "title": r["title"], "text": r["body"]}
-                    for r in map(json.loads, fh)
-                ),
-            )
+            write_jsonl(lucene_corpus, map(_lucene_record, map(json.loads, fh)))
     rows, labels = [], {}
     for label, qs in queries.items():
         for i, q in enumerate(qs):
             qid = f"{label}-{i}"
             labels[qid] = label
-            text = q.replace('"', " ").split(" date:")[0]
-            rows.append({"id": qid, "text": text})
+            text, _, dates = q.replace('"', " ").partition(" date:")
+            row = {"id": qid, "text": text, "access": "public"}
+            if dates:
+                low, high = dates.split("..")
+                row["dates"] = [int(low) * 10000 + 101, int(high) * 10000 + 1231]
+            rows.append(row)
     write_jsonl(base / "lucene-queries.jsonl", rows)
     res = run_lucene(
         {
             "corpus": str(lucene_corpus),
-            "index": str(base / f"lucene-{corpus.stem}"),
+            "index": str(base / f"lucene-filtered-{corpus.stem}"),
             "queries": str(base / "lucene-queries.jsonl"),
             "k": 10,
             "repeat": 2,

@@ -10,6 +10,8 @@ The stable API is what this module exports; everything in the underscored module
 * ``_snippets``  — highlights cut from the ORIGINAL text via a folded→original offset map
 * ``_store``     — generation directories and the atomic ``CURRENT`` swap
 * ``_index``     — ``SearchIndex`` and ``rebuild``
+* ``_ranking``   — the top hits, through exact shortcuts (``_tiers``, ``_impact``) when possible
+* ``_counting``  — totals and facets, estimated from a fixed sample when the set is huge
 
 Typical use::
 

@@ -35,42 +35,19 @@ from typing import NamedTuple
 
 import tantivy
 
-from . import _impact
 from ._analysis import QueryGrams, dedupe, fold, query_grams, word_tokens
 from ._query import And, DateRange, Keyword, Node, Not, Or, Text, positive_texts, relax
+from ._tiers import WORD_BOOST, Tier, TierParts, impact_tiers, title_tier, unscored
 from ._types import AccessScope
 
 Occur = tantivy.Occur
 TITLE_BOOST = 2.0
-WORD_BOOST = 0.5
 MAX_BAG = 256
 MAX_WORDS = 32  # rjieba words of one query text that add score
 # Up to this many access tokens become a union of term queries (seekable by skip lists inside
 # the intersection); a term-set query would decode every posting of 'public' into a bitset on
 # each search, a fixed cost that grows with the whole index rather than with the matches.
 MAX_TERM_TOKENS = 16
-# Impact tiers are tried only for texts that may match this many records (below it, ranking
-# every match is as cheap as a tier), and only at levels that mark under half of them.
-IMPACT_FROM = 20_000
-
-
-class Bound(NamedTuple):
-    """A score-bearing clause that records outside a tier may still match: its field, the
-    terms whose idf it sums, its boost, and the impact level its records are known to be cold
-    at (None: nothing is known, BM25's plain ceiling applies)."""
-
-    field: str
-    tokens: tuple[str, ...]
-    boost: float
-    level: int | None = None
-
-
-class Tier(NamedTuple):
-    """Some records of ``ranked``, scored as ``ranked`` scores them (``query``), and the
-    clauses that bound the score of every other record (see ``_ranking``)."""
-
-    query: tantivy.Query
-    outside: tuple[Bound, ...]
 
 
 class Compiled(NamedTuple):
@@ -101,10 +78,9 @@ class Compiler:
         if single is None:
             return compiled
         text, grams = single
-        filters = self._filters(match, scope)
-        title, *words = ranking
-        tiers = [self._title_tier(filters, title, words, text, grams)]
-        tiers += self._impact_tiers(filters, title, words, text, grams)
+        title, *words = ranking  # the text's boosted title clause, then its word clauses
+        parts = TierParts(self._filters(match, scope), title, words, self._words(text), grams)
+        tiers = [title_tier(parts), *impact_tiers(self.schema, self.searcher, parts)]
         return compiled._replace(
             unfiltered=self._unfiltered(text, grams, ranking), tiers=tuple(tiers)
         )
@@ -128,15 +104,15 @@ class Compiler:
             return self._text(node)
         if isinstance(node, Keyword):
             values = _keyword_values(node)
-            return _unscored(tantivy.Query.term_set_query(self.schema, node.field, values))
+            return unscored(tantivy.Query.term_set_query(self.schema, node.field, values))
         if isinstance(node, DateRange):
-            return _unscored(self._date(node))
+            return unscored(self._date(node))
         if isinstance(node, Not):
             inner = self.node(node.child)
             if inner is None:
                 return None
             return tantivy.Query.boolean_query(
-                [(Occur.Must, _unscored(tantivy.Query.all_query())), (Occur.MustNot, inner)]
+                [(Occur.Must, unscored(tantivy.Query.all_query())), (Occur.MustNot, inner)]
             )
         if isinstance(node, And):
             return self._and(node)
@@ -161,7 +137,7 @@ class Compiler:
         if not clauses:
             return None
         if all(o == Occur.MustNot for o, _ in clauses):
-            clauses.insert(0, (Occur.Must, _unscored(tantivy.Query.all_query())))
+            clauses.insert(0, (Occur.Must, unscored(tantivy.Query.all_query())))
         if len(clauses) == 1:
             return clauses[0][1]
         return tantivy.Query.boolean_query(clauses)
@@ -223,64 +199,6 @@ class Compiler:
         return tantivy.Query.boolean_query(
             [(Occur.Must, match), *((Occur.Should, q) for q in ranking)]
         )
-
-    def _title_tier(
-        self,
-        filters: list[tuple[Occur, tantivy.Query]],
-        title: tantivy.Query,
-        words: list[tantivy.Query],
-        text: Text,
-        grams: QueryGrams,
-    ) -> Tier:
-        """``ranked`` with its title clause required: the same scores, title matches only.
-        ``title`` is the text's boosted title clause, ``words`` its word clauses."""
-        clauses = [*filters, (Occur.Must, title), *((Occur.Should, q) for q in words)]
-        # The match clause: one term, or one phrase whose idf tantivy sums over its terms.
-        if grams.phrase:
-            matched = Bound("bi", tuple(token for _, token in grams.phrase), 1.0)
-        else:
-            matched = Bound("uni", grams.loose, 1.0)
-        outside = (matched, *(Bound("words", (w,), WORD_BOOST) for w in self._words(text)))
-        return Tier(tantivy.Query.boolean_query(clauses), outside)
-
-    def _impact_tiers(
-        self,
-        filters: list[tuple[Occur, tantivy.Query]],
-        title: tantivy.Query,
-        words: list[tantivy.Query],
-        text: Text,
-        grams: QueryGrams,
-    ) -> list[Tier]:
-        """For a text common enough to be slow to rank: per impact level, ``ranked`` restricted
-        to the records marked dense for its rarest-marked gram or whose title holds it."""
-        searcher = self.searcher
-        tokens = tuple(token for _, token in grams.phrase)
-        if searcher is None or not tokens:
-            return []
-        matches = min(searcher.doc_freq("bi", t) for t in tokens)
-        if matches < IMPACT_FROM:
-            return []
-        tiers = []
-        for level in range(len(_impact.IMPACT_LEVELS)):
-            marks = {_impact.level_token(t, level): t for t in tokens}
-            mark = min(marks, key=lambda m: searcher.doc_freq(_impact.FIELD, m))
-            gram = marks[mark]
-            if 2 * searcher.doc_freq(_impact.FIELD, mark) > matches:
-                continue
-            dense = tantivy.Query.term_query(self.schema, _impact.FIELD, mark)
-            gate = tantivy.Query.boolean_query(
-                [(Occur.Should, _unscored(dense)), (Occur.Should, title)]
-            )
-            clauses = [*filters, (Occur.Must, gate), *((Occur.Should, q) for q in words)]
-            outside = (
-                Bound("bi", tokens, 1.0, level),
-                *(
-                    Bound("words", (w,), WORD_BOOST, level if _holds(w, gram) else None)
-                    for w in self._words(text)
-                ),
-            )
-            tiers.append(Tier(tantivy.Query.boolean_query(clauses), outside))
-        return tiers
 
     def match_bound(self, root: And, searcher: tantivy.Searcher) -> int:
         """An upper bound on how many records ``strict(root)`` can match: the document
@@ -372,16 +290,6 @@ class Compiler:
 def _keyword_values(node: Keyword) -> list[str]:
     """Codes match as typed, upper- or lower-case (``fonds:j001`` finds ``J001``)."""
     return dedupe([node.value, node.value.upper(), node.value.lower()])
-
-
-def _holds(word: str, gram: str) -> bool:
-    """Whether every occurrence of ``word`` puts ``gram`` in the ``bi`` stream, so that the
-    word occurs no more often than the gram (a lone character is a gram only at a run's end)."""
-    return len(gram) == 2 and gram in word
-
-
-def _unscored(query: tantivy.Query) -> tantivy.Query:
-    return tantivy.Query.const_score_query(query, 0.0)
 
 
 def _all_of(parts: list[tantivy.Query]) -> tantivy.Query:

@@ -38,7 +38,8 @@ import math
 import tantivy
 
 from . import _impact
-from ._compile import Bound, Compiled, Tier
+from ._compile import Compiled
+from ._tiers import Bound, Tier
 
 FIRST_K = 64
 GROWTH = 8

@@ -10,7 +10,7 @@ import random
 import pytest
 import tantivy
 
-from lantai.search import AccessScope, _compile, _impact, _ranking
+from lantai.search import AccessScope, _impact, _ranking, _tiers
 from lantai.search._compile import Compiler
 from lantai.search._impact import IMPACT_LEVELS, bm25_tf, cold_ceiling, impact_tokens
 from lantai.search._query import parse
@@ -49,7 +49,7 @@ def _archive(seed: int, lengths: tuple[int, int], n: int = 300) -> list:
 @pytest.fixture
 def common_everywhere(monkeypatch):
     """Treat every text as common, so that small test archives get impact tiers."""
-    monkeypatch.setattr(_compile, "IMPACT_FROM", 0)
+    monkeypatch.setattr(_tiers, "IMPACT_FROM", 0)
 
 
 @pytest.fixture
