@@ -99,13 +99,17 @@ def _word_sample(corpus) -> tuple[collections.Counter[str], list[list[str]], lis
 
 def common_words(corpus) -> list[str]:
     """The 100 most common words: the pool of the common-word classes."""
-    return [w for w, _ in _word_sample(corpus)[0].most_common(100)]
+    return _most_common(_word_sample(corpus)[0])
+
+
+def _most_common(df: collections.Counter[str]) -> list[str]:
+    return [w for w, _ in df.most_common(100)]
 
 
 def make_queries(corpus, seed: int, per_class: int = 50) -> dict[str, list[str]]:
     rng = random.Random(seed)
     df, per_doc, sample = _word_sample(corpus)
-    common = [w for w, _ in df.most_common(100)]
+    common = _most_common(df)
     rare = [w for w, c in df.items() if c == 1 and len(w) >= 3]
     mid = {w for w, c in df.items() if 20 <= c <= 400}
     pairs = []

@@ -112,10 +112,10 @@ def outside_ceiling(
     searcher.
     """
     first = tier.outside[0]
-    stats = _field_stats(searcher, schema, first.field, first.tokens[0], inside)
-    if stats is None:
+    stats = {first.field: _field_stats(searcher, schema, first.field, first.tokens[0], inside)}
+    if stats[first.field] is None:
         return None
-    total = stats[0]
+    total = stats[first.field][0]
     ceiling = 0.0
     for bound in tier.outside:
         idf = sum(_idf(total, searcher.doc_freq(bound.field, token)) for token in bound.tokens)
@@ -128,16 +128,19 @@ def _tf_ceiling(
     schema: tantivy.Schema,
     bound: Bound,
     inside: list[tantivy.DocAddress],
-    first: tuple[float, float, str],
+    stats: dict[str, tuple[float, float] | None],
 ) -> float:
+    """The bound's tf factor ceiling; a field's statistics are read once per search and kept
+    in ``stats`` (None: tantivy could not explain them, the plain ceiling applies)."""
     if bound.level is None:
         return BM25_K1 + 1
-    stats = first if first[2] == bound.field else None
-    if stats is None:
-        stats = _field_stats(searcher, schema, bound.field, bound.tokens[0], inside[:STATS_TRIES])
-    if stats is None:
+    if bound.field not in stats:
+        token = bound.tokens[0]
+        stats[bound.field] = _field_stats(searcher, schema, bound.field, token, inside)
+    found = stats[bound.field]
+    if found is None:
         return BM25_K1 + 1
-    return _impact.cold_ceiling(bound.level, bound.field, stats[1])
+    return _impact.cold_ceiling(bound.level, bound.field, found[1])
 
 
 def _field_stats(
@@ -146,8 +149,8 @@ def _field_stats(
     field: str,
     token: str,
     inside: list[tantivy.DocAddress],
-) -> tuple[float, float, str] | None:
-    """(N, average length of ``field``, ``field``) from tantivy's explanation of ``token`` on
+) -> tuple[float, float] | None:
+    """(N, average length of ``field``) from tantivy's explanation of ``token`` on
     the first of ``inside`` that holds it; None if none does or tantivy cannot explain."""
     term = tantivy.Query.term_query(schema, field, token)
     for address in inside[:STATS_TRIES]:
@@ -160,7 +163,7 @@ def _field_stats(
         total = _explained(explained, "N,")
         average = _explained(explained, "avgdl,")
         if total is not None and average is not None:
-            return total, average, field
+            return total, average
     return None
 
 
