@@ -198,9 +198,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The console gets warnings and errors only (LANTAI_LOG_LEVEL); the task worker's line per task
+# goes to LOG_DIR/worker.log (the worker command), so the demo's console keeps its passwords and
+# URLs in view.
+LOG_LEVEL = env_choice(
+    "LANTAI_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LANTAI_LOG_LEVEL", "WARNING")},
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

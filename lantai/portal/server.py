@@ -17,7 +17,8 @@ from waitress import serve as waitress_serve
 
 
 def start_worker() -> subprocess.Popen:
-    worker = subprocess.Popen([sys.executable, "-m", "lantai", "worker"], env=os.environ.copy())
+    command = [sys.executable, "-m", "lantai", "worker", "--no-engine-notes"]
+    worker = subprocess.Popen(command, env=os.environ.copy())
     atexit.register(_stop, worker)
     return worker
 

@@ -7,6 +7,7 @@ from rich.table import Table
 
 from lantai.cli_base import LantaiCommand
 from lantai.ingest.batch import IngestError
+from lantai.ingest.engines import startup_lines
 from lantai.portal import demo
 from lantai.portal.server import serve
 from lantai.search.indexer import apply_if_free
@@ -41,7 +42,13 @@ class Command(LantaiCommand):
         console.print(table)
         if options["no_serve"]:
             return
-        console.print(
-            f"门户：http://127.0.0.1:{options['port']}/   业务后台：http://127.0.0.1:{options['port']}/admin/"
-        )
+        # soft_wrap: a URL or a note cut at 80 columns on a piped console is no use.
+        for line in startup_lines():
+            console.print(f"提示：{line}", highlight=False, soft_wrap=True)
+        base = f"http://127.0.0.1:{options['port']}"
+        pages = (("公众门户", "/"), ("工作人员登录", "/account/login/"), ("业务后台", "/admin/"))
+        for label, path in pages:
+            console.print(f"{label}：{base}{path}", highlight=False, soft_wrap=True)
+        log = settings.LOG_DIR / "worker.log"
+        console.print(f"按 Ctrl+C 停止；后台任务日志：{log}", highlight=False, soft_wrap=True)
         serve("127.0.0.1", options["port"], threads=8)

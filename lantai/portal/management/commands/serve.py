@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from lantai.cli_base import LantaiCommand
+from lantai.ingest.engines import startup_lines
 from lantai.portal.server import serve
 
 
@@ -15,6 +16,8 @@ class Command(LantaiCommand):
         parser.add_argument("--no-worker", action="store_true", help="不启动任务 worker")
 
     def handle(self, *args, **options) -> None:
+        for line in startup_lines():
+            self.stdout.write(f"提示：{line}")
         self.stdout.write(
             f"兰台服务已启动：http://{options['host']}:{options['port']}/ （Ctrl+C 停止）"
         )

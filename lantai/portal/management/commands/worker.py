@@ -1,8 +1,27 @@
 from __future__ import annotations
 
+import argparse
+import logging
+
+from django.conf import settings
 from django.core.management import call_command
 
 from lantai.cli_base import LantaiCommand
+from lantai.ingest.engines import startup_lines
+
+# django-tasks logs a line per task state change; they belong in a log file, not the console.
+TASK_LOGGERS = ("django_tasks", "django_tasks_db")
+
+
+def log_tasks_to_file() -> str:
+    """Send the task loggers' INFO lines to LOG_DIR/worker.log; return the file's path."""
+    settings.LOG_DIR.mkdir(parents=True, exist_ok=True)
+    path = settings.LOG_DIR / "worker.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    for name in TASK_LOGGERS:
+        logging.getLogger(name).addHandler(handler)
+    return str(path)
 
 
 class Command(LantaiCommand):
@@ -11,6 +30,12 @@ class Command(LantaiCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--batch", action="store_true", help="处理完队列中现有任务后退出")
+        # serve/demo start their worker with this: they have printed the notes themselves.
+        parser.add_argument("--no-engine-notes", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options) -> None:
+        log_tasks_to_file()
+        if not options["no_engine_notes"]:
+            for line in startup_lines():
+                self.stdout.write(f"提示：{line}")
         call_command("db_worker", batch=options["batch"], verbosity=options["verbosity"])
