@@ -176,6 +176,8 @@ LOGOUT_REDIRECT_URL = "/"
 LOGIN_FAILURES_PER_USER = env_int("LANTAI_LOGIN_FAILURES_PER_USER", 5, minimum=1, maximum=100)
 LOGIN_FAILURES_PER_IP = env_int("LANTAI_LOGIN_FAILURES_PER_IP", 20, minimum=1, maximum=10000)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LANTAI_LOGIN_WINDOW_MINUTES", 15, minimum=1, maximum=1440)
+# Registration attempts per client address in the same window (lantai/portal/accounts.py).
+REGISTRATIONS_PER_IP = env_int("LANTAI_REGISTRATIONS_PER_IP", 20, minimum=1, maximum=10000)
 OTP_TOTP_ISSUER = ARCHIVE_NAME
 
 # Content-Security-Policy (django-csp 4): this origin only, no inline script, no plug-ins, no
