@@ -44,6 +44,8 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("LANTAI_DEBUG", False)
 ALLOWED_HOSTS = env_list("LANTAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("LANTAI_CSRF_TRUSTED_ORIGINS", [])
+# A stale or foreign form gets the portal's own page, not Django's English one.
+CSRF_FAILURE_VIEW = "lantai.portal.errors.csrf_failure"
 
 # The holding archive, shown on every page and printed in watermarks.
 ARCHIVE_NAME = env_str("LANTAI_ARCHIVE_NAME", "兰台区档案馆")

@@ -6,14 +6,14 @@ from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lantai.access import catalogue
 from lantai.access.policy import sees_unredacted
 from lantai.archive.models import Fonds, Item
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers; used by load balancers and the demo smoke test."""
     try:
@@ -24,7 +24,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     visible = Item.objects.visible_to(request.user)
     fonds = (
@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"fonds_list": fonds, "latest": latest})
 
 
-@require_GET
+@require_safe
 def open_catalogue(request: HttpRequest) -> HttpResponse:
     """The public catalogue of opened records (开放档案目录), CSV or XLSX."""
     fonds = request.GET.get("fonds", "")[:16]
@@ -55,7 +55,7 @@ def open_catalogue(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def item_detail(request: HttpRequest, ref_code: str) -> HttpResponse:
     item = get_object_or_404(
         Item.objects.visible_to(request.user).select_related("fonds", "series"), ref_code=ref_code
