@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -41,17 +47,17 @@ def open_catalogue(request: HttpRequest) -> HttpResponse:
     """The public catalogue of opened records (开放档案目录), CSV or XLSX."""
     fonds = request.GET.get("fonds", "")[:16]
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            catalogue.xlsx_bytes(fonds),
+        # Streamed from a temporary file (deleted when the response closes it).
+        return FileResponse(
+            catalogue.xlsx_file(fonds),
+            as_attachment=True,
+            filename="open-catalogue.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        name = "open-catalogue.xlsx"
-    else:
-        response = StreamingHttpResponse(
-            catalogue.csv_lines(fonds), content_type="text/csv; charset=utf-8"
-        )
-        name = "open-catalogue.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = StreamingHttpResponse(
+        catalogue.csv_lines(fonds), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="open-catalogue.csv"'
     return response
 
 
