@@ -228,7 +228,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def totp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol, confirm or remove the staff user's TOTP device."""
     user = request.user

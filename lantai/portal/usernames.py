@@ -40,6 +40,7 @@ SEPARATORS = str.maketrans("", "", "._-+@ \u3000")
 
 RESERVED_WORDS = (
     "公众",
+    "查档者",
     "管理员",
     "工作人员",
     "兰台",
@@ -58,6 +59,11 @@ RESERVED_WORDS = (
     "official",
     "anonymous",
     "public",
+    # the roles in English (their codes are added from ROLES)
+    "open reviewer",
+    "system administrator",
+    "security administrator",
+    "security auditor",
 )
 
 # Used only without confusable-homoglyphs: look-alikes of Latin letters and digits, by source.

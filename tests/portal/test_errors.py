@@ -144,6 +144,14 @@ def test_head_is_answered_wherever_get_is(client, safe_paths):
         assert head["Content-Type"] == get["Content-Type"], url
 
 
+def test_head_is_answered_on_the_account_pages(client, archivist):
+    for url in ("/account/login/", "/account/register/", "/admin/login/"):
+        assert client.head(url).status_code == 200, url
+    client.force_login(archivist)
+    for url in ("/account/", "/account/totp/"):
+        assert client.head(url).status_code == 200, url
+
+
 def test_head_sends_no_body(client, open_item):
     response = client.head("/")
     assert response.status_code == 200 and response.content == b""

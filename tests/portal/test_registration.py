@@ -60,6 +60,8 @@ def rev1(db):
         "sys_admin",  # separators do not make a new name
         "archivist",
         "auditor",
+        "System-Administrator",
+        "security.auditor",
     ],
 )
 def test_reserved_names_cannot_be_registered(client, db, name):
