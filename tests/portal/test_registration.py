@@ -126,6 +126,7 @@ def test_the_built_in_table_is_used_without_the_confusables_library(monkeypatch)
         return real_import(name, *args, **kwargs)
 
     usernames.confusables_table.cache_clear()
+    usernames._translation.cache_clear()
     monkeypatch.setattr(builtins, "__import__", no_library)
     try:
         assert usernames.confusables_table() == usernames.FALLBACK_TABLE
@@ -134,6 +135,7 @@ def test_the_built_in_table_is_used_without_the_confusables_library(monkeypatch)
     finally:
         monkeypatch.undo()
         usernames.confusables_table.cache_clear()
+        usernames._translation.cache_clear()
 
 
 # No oracle ----------------------------------------------------------------------------------
