@@ -111,6 +111,7 @@ def test_the_csv_is_streamed(client, open_item):
 def test_the_xlsx_is_streamed_from_a_temporary_file(client, open_item):
     response = client.get("/catalogue", {"format": "xlsx"})
     assert isinstance(response, FileResponse)
+    assert int(response["Content-Length"]) > 0  # known before sending: the file is finished
     assert response["Content-Disposition"] == 'attachment; filename="open-catalogue.xlsx"'
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 

@@ -103,6 +103,10 @@ def test_the_500_still_answers_when_its_template_fails(db, urls_with_failures, m
     assert "template store unreachable" not in response.content.decode()
 
 
+def test_a_request_for_a_host_not_served_is_the_portals_chinese_400(client, db):
+    assert_portal_page(client.get("/", HTTP_HOST="evil.example"), 400, "请求有误")
+
+
 def test_a_stale_form_gets_the_portals_csrf_page(db):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/account/login/", {"username": "citizen", "password": "x"})
