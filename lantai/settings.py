@@ -44,6 +44,8 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("LANTAI_DEBUG", False)
 ALLOWED_HOSTS = env_list("LANTAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("LANTAI_CSRF_TRUSTED_ORIGINS", [])
+# A stale or foreign form gets the portal's own page, not Django's English one.
+CSRF_FAILURE_VIEW = "lantai.portal.errors.csrf_failure"
 
 # The holding archive, shown on every page and printed in watermarks.
 ARCHIVE_NAME = env_str("LANTAI_ARCHIVE_NAME", "兰台区档案馆")
@@ -176,6 +178,8 @@ LOGOUT_REDIRECT_URL = "/"
 LOGIN_FAILURES_PER_USER = env_int("LANTAI_LOGIN_FAILURES_PER_USER", 5, minimum=1, maximum=100)
 LOGIN_FAILURES_PER_IP = env_int("LANTAI_LOGIN_FAILURES_PER_IP", 20, minimum=1, maximum=10000)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LANTAI_LOGIN_WINDOW_MINUTES", 15, minimum=1, maximum=1440)
+# Registration attempts per client address in the same window (lantai/portal/accounts.py).
+REGISTRATIONS_PER_IP = env_int("LANTAI_REGISTRATIONS_PER_IP", 20, minimum=1, maximum=10000)
 OTP_TOTP_ISSUER = ARCHIVE_NAME
 
 # Content-Security-Policy (django-csp 4): this origin only, no inline script, no plug-ins, no

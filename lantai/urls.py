@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from lantai.api import api
-from lantai.portal import delivery, search_views, views
+from lantai.portal import delivery, errors, search_views, views
 from lantai.portal.sitemaps import OpenItemSitemap
 
 admin.site.site_header = _("兰台 Lantai 业务后台")
@@ -27,3 +27,9 @@ urlpatterns = [
     path("staff/ingest/", include("lantai.ingest.urls")),
     path("staff/review/", include("lantai.access.urls")),
 ]
+
+# The portal's own Chinese-first error pages (lantai/portal/errors.py), never Django's defaults.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

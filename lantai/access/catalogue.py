@@ -2,15 +2,31 @@
 
 Built from ``Item.objects.visible_to(AnonymousUser())`` — exactly what the public may see —
 so the published catalogue can never list a closed, controlled or unreviewed record. Columns
-follow the DA/T 22 归档文件目录 plus the date the record was opened. Rows are streamed, so a
-catalogue of a million records does not sit in memory.
+follow the DA/T 22 归档文件目录 plus the date the record was opened.
+
+Decisions:
+
+- **Which values** are written is :func:`rows` alone; the writers below only decide how.
+- **Nothing in a cell can run as a formula** (OWASP "CSV injection"): titles and 责任者 come
+  from transfers and web captures, and a spreadsheet opened by staff or the public must not
+  evaluate ``=HYPERLINK(…)`` or ``@SUM(…)``. In CSV a cell starting with ``= + - @``, tab or
+  CR (or their full-width forms, or blanks before them) gets a leading ``'``, as OWASP advises:
+  the value then shows as text with the quote visible. XLSX cells are typed as strings, so the
+  value stays exact and is never a formula; take the XLSX where exact values matter.
+- **Streamed, never whole in memory**: rows come from a ``.iterator()`` query. CSV is yielded
+  in ~64 KB pieces (``StreamingHttpResponse``); XLSX is written by openpyxl's write-only mode
+  into an anonymous temporary file (``TMPDIR``; deleted when closed) that ``FileResponse`` then
+  streams, since a zip container cannot be sent before it is finished.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import tempfile
 from collections.abc import Iterator
+from typing import IO
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
@@ -44,6 +60,15 @@ def rows(fonds: str = "") -> Iterator[list[str]]:
         ]
 
 
+# A cell that starts (after blanks) with one of these is read as a formula by a spreadsheet.
+_FORMULA_START = re.compile(r"^[ \u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
+
+
+def neutralise(value: str) -> str:
+    """The CSV form of a cell: text that a spreadsheet shows, never evaluates."""
+    return "'" + value if _FORMULA_START.match(value) else value
+
+
 def csv_lines(fonds: str = "") -> Iterator[str]:
     """UTF-8 CSV with a BOM so Excel on Chinese Windows opens it correctly."""
     buffer = io.StringIO()
@@ -51,7 +76,7 @@ def csv_lines(fonds: str = "") -> Iterator[str]:
     yield "\ufeff"
     writer.writerow(COLUMNS)
     for row in rows(fonds):
-        writer.writerow(row)
+        writer.writerow([neutralise(value) for value in row])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -59,14 +84,33 @@ def csv_lines(fonds: str = "") -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def xlsx_bytes(fonds: str = "") -> bytes:
+def xlsx_file(fonds: str = "") -> IO[bytes]:
+    """The XLSX catalogue in an anonymous temporary file, rewound; closing it deletes it."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("开放档案目录")
-    sheet.append(COLUMNS)
+
+    def text_cells(values: list[str]) -> list:
+        cells = []
+        for value in values:
+            # Control characters are not allowed in XLSX; one in a title must not break the file.
+            cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"  # a string, even when it starts with "=" or looks like "#N/A"
+            cells.append(cell)
+        return cells
+
+    sheet.append(text_cells(COLUMNS))
     for row in rows(fonds):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append(text_cells(row))
+    # Not a context manager: the file outlives this function; FileResponse closes it.
+    spool = tempfile.TemporaryFile(prefix="lantai-catalogue-", suffix=".xlsx")  # noqa: SIM115
+    try:
+        workbook.save(spool)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool

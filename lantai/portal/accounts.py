@@ -12,6 +12,10 @@ Decisions:
   half-signed-in state to keep in the session. It is required once the account has a confirmed
   device; a wrong code counts as a failed sign-in for the throttle and the audit log.
 - Throttled attempts get HTTP 429 with ``Retry-After`` and are audited as ``login_throttled``.
+- Registration refuses taken, reserved and look-alike names with one message
+  (:mod:`lantai.portal.usernames`), so the form is no oracle for which accounts exist; every
+  attempt counts against the client address (:func:`lantai.access.throttle.registration_wait`),
+  so the form cannot be used to probe names in bulk either.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -35,6 +40,7 @@ from django.views.decorators.http import require_http_methods
 from lantai.access import throttle, totp
 from lantai.access.roles import ROLES, role_codes
 from lantai.audit.chain import record
+from lantai.portal import usernames
 
 
 class LoginForm(AuthenticationForm):
@@ -125,7 +131,16 @@ class LoginView(auth_views.LoginView):
 
 
 class RegisterForm(UserCreationForm):
-    """Username, optional e-mail and the password twice (Django's validators apply)."""
+    """Username, optional e-mail and the password twice (Django's validators apply).
+
+    The name check replaces ``UserCreationForm``'s (which only folds case and says "already
+    exists"): one message for taken, reserved and look-alike names alike.
+    """
+
+    error_messages = {
+        **UserCreationForm.error_messages,
+        "unavailable": _("该用户名不可用，请换一个。"),
+    }
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
@@ -138,19 +153,66 @@ class RegisterForm(UserCreationForm):
         self.fields["password2"].label = _("再次输入密码")
         self.fields["password2"].help_text = _("请再输入一次密码以确认。")
 
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username", "")
+        if username and not usernames.available(username):
+            raise forms.ValidationError(self.error_messages["unavailable"], code="unavailable")
+        return username
+
+    def validate_unique(self) -> None:
+        """Django's own uniqueness query would run for a free name only (a refused name is
+        already excluded), one query of difference; clean_username's skeleton check covers it,
+        and the unique index catches a concurrent registration (see :func:`register`)."""
+        exclude = self._get_validation_exclusions() | {"username"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
 
 @sensitive_post_parameters("password1", "password2")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     """Create a role-less, non-staff account and sign it in."""
     if request.user.is_authenticated:
         return redirect("account")
+    if request.method == "POST":
+        ip = throttle.client_ip(request)
+        wait = throttle.registration_wait(ip)
+        if wait:
+            return _registration_refused(request, ip, wait)
+        throttle.record_registration(ip)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("account")
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:  # the same name registered between the check and the save
+            form.add_error("username", form.error_messages["unavailable"])
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("account")
     return render(request, "portal/account/register.html", {"form": form})
+
+
+def _registration_refused(request: HttpRequest, ip: str, wait: int) -> HttpResponse:
+    record(
+        "register_throttled",
+        object_type="auth.user",
+        object_repr="",
+        outcome="failure",
+        actor="anonymous",
+        detail={"ip": ip, "retry_after_s": wait},
+    )
+    minutes = max(1, -(-wait // 60))
+    context = {
+        "form": RegisterForm(),
+        "throttled": gettext("注册尝试过于频繁，已暂停注册。请 %(minutes)s 分钟后再试。")
+        % {"minutes": minutes},
+    }
+    response = render(request, "portal/account/register.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @login_required
@@ -166,7 +228,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def totp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol, confirm or remove the staff user's TOTP device."""
     user = request.user

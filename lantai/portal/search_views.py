@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lantai.archive.domains import CATEGORIES, OPEN_STATUSES
 from lantai.search import RebuildRequired
@@ -87,7 +87,7 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
-@require_GET
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     sort = "date" if request.GET.get("sort") == "date" else "relevance"

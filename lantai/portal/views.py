@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lantai.access import catalogue
 from lantai.access.policy import sees_unredacted
 from lantai.archive.models import Fonds, Item
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers; used by load balancers and the demo smoke test."""
     try:
@@ -24,7 +30,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     visible = Item.objects.visible_to(request.user)
     fonds = (
@@ -36,26 +42,26 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"fonds_list": fonds, "latest": latest})
 
 
-@require_GET
+@require_safe
 def open_catalogue(request: HttpRequest) -> HttpResponse:
     """The public catalogue of opened records (开放档案目录), CSV or XLSX."""
     fonds = request.GET.get("fonds", "")[:16]
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            catalogue.xlsx_bytes(fonds),
+        # Streamed from a temporary file (deleted when the response closes it).
+        return FileResponse(
+            catalogue.xlsx_file(fonds),
+            as_attachment=True,
+            filename="open-catalogue.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        name = "open-catalogue.xlsx"
-    else:
-        response = StreamingHttpResponse(
-            catalogue.csv_lines(fonds), content_type="text/csv; charset=utf-8"
-        )
-        name = "open-catalogue.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = StreamingHttpResponse(
+        catalogue.csv_lines(fonds), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="open-catalogue.csv"'
     return response
 
 
-@require_GET
+@require_safe
 def item_detail(request: HttpRequest, ref_code: str) -> HttpResponse:
     item = get_object_or_404(
         Item.objects.visible_to(request.user).select_related("fonds", "series"), ref_code=ref_code

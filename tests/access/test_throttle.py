@@ -128,3 +128,77 @@ def test_failures_seen_by_another_worker_are_counted(public, clock):
     worker.start()
     worker.join()
     assert statuses == [429]
+
+
+# The key is the account Django signs in, not the characters typed -------------------------
+
+
+@pytest.fixture
+def rev1(db):
+    return make_user("rev1", password=PASSWORD)
+
+
+def test_a_full_width_spelling_signs_in_as_the_ascii_account(client, rev1, clock):
+    """The premise: Django's sign-in form applies NFKC, so ｒｅｖ１ is rev1."""
+    assert sign_in(client, "ｒｅｖ１", PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(rev1.pk)
+
+
+def test_a_full_width_spelling_does_not_bypass_the_lock_on_the_account(client, rev1, clock):
+    fail(client, "rev1", 5)
+    assert sign_in(client, "ｒｅｖ１", PASSWORD, ip="10.9.9.9").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_full_width_failures_count_towards_the_accounts_lock(client, rev1, clock):
+    fail(client, "ｒｅｖ１", 3)
+    fail(client, "REV1", 2)
+    assert sign_in(client, "rev1", PASSWORD, ip="10.9.9.9").status_code == 429
+
+
+def test_the_admin_login_applies_the_same_normalised_lock(client, rev1, clock):
+    fail(client, "rev1", 5)
+    response = client.post(
+        "/admin/login/", {"username": "ｒｅｖ１", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert response.status_code == 429
+
+
+def test_a_locked_account_cannot_clear_its_lock_with_a_full_width_sign_in(client, rev1, clock):
+    fail(client, "rev1", 5)
+    sign_in(client, "ｒｅｖ１", PASSWORD, ip="10.9.9.9")
+    assert LoginFailure.objects.filter(username="rev1").count() == 5
+    assert sign_in(client, "rev1", PASSWORD, ip="10.9.9.8").status_code == 429
+
+
+def test_the_key_is_nfkc_and_casefold_of_the_name():
+    assert throttle.normalise(" ｒｅｖ１ ") == "rev1"
+    assert throttle.normalise("Ｒｅｖ１") == throttle.normalise("rev1")
+    assert throttle.normalise("ﬀ") == "ff"  # a ligature is the letters it is made of
+
+
+# Registration throttle ---------------------------------------------------------------------
+
+
+def test_registration_attempts_never_count_towards_a_sign_in_lock(client, settings, public, clock):
+    settings.LOGIN_FAILURES_PER_IP = 2
+    for _ in range(3):
+        throttle.record_registration("10.0.0.1")
+    assert sign_in(client, "citizen", PASSWORD, ip="10.0.0.1").status_code == 302
+
+
+def test_a_typed_name_cannot_fill_an_addresses_registration_lock(client, settings, db, clock):
+    settings.REGISTRATIONS_PER_IP = 3
+    for ip in ("10.0.0.2", "10.0.0.3", "10.0.0.4"):
+        fail(client, "register:10.0.0.9", 1, ip=ip)
+    assert throttle.registration_wait("10.0.0.9") == 0
+
+
+def test_registration_is_blocked_per_address_after_the_limit(settings, db, clock):
+    settings.REGISTRATIONS_PER_IP = 3
+    for _ in range(3):
+        throttle.record_registration("10.0.0.1")
+    assert throttle.registration_wait("10.0.0.1") > 0
+    assert throttle.registration_wait("10.0.0.2") == 0
+    clock.advance(minutes=15, seconds=1)
+    assert throttle.registration_wait("10.0.0.1") == 0

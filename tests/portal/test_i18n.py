@@ -189,7 +189,7 @@ def test_home_page_speaks_english_on_request(client, open_item):
 
 def test_home_page_stays_chinese_by_default(client, open_item):
     body = client.get("/").content.decode()
-    assert '<html lang="zh-hans">' in body
+    assert '<html lang="zh-Hans">' in body
     for label in ("检索", "开放档案", "最近开放", "档号", "登录", "注册"):
         assert label in body
     assert "Recently opened" not in body
