@@ -9,11 +9,9 @@ Decisions:
   ``l``, ``m`` → ``rn`` …), applied twice so that a mapping that yields a capital is folded too.
   So ``ｒｅｖ１``, ``REV1``, ``revl`` and ``rеv1`` (Cyrillic е) are all taken once ``rev1``
   exists: a look-alike account could pass for a member of staff or another reader.
-- **The confusables data** comes from ``confusable-homoglyphs`` (the Unicode consortium's
-  ``confusables.txt`` as JSON; also what django-registration uses) when it is installed. It is
-  imported lazily; without it a small built-in table covers the look-alikes that matter for
-  names typed on Chinese and Latin keyboards (Cyrillic and Greek letters that look Latin,
-  ``0``/``O``, ``1``/``l``/``I``, ``rn``/``m``); NFKC already covers full-width forms.
+- **The confusables data** comes from ``confusable-homoglyphs`` (a base dependency: the Unicode
+  consortium's ``confusables.txt`` as JSON, also what django-registration uses), loaded on the
+  first registration rather than at start-up. NFKC already covers full-width forms.
 - **Reserved names**: 公众 (the public persona), the archive's own name (``ARCHIVE_NAME``; a
   name that contains it is refused too), every role's Chinese title and code, and the usual
   English service names (admin, administrator, root, system, staff …). Separators
@@ -66,26 +64,6 @@ RESERVED_WORDS = (
     "security auditor",
 )
 
-# Used only without confusable-homoglyphs: look-alikes of Latin letters and digits, by source.
-FALLBACK_TABLE = {
-    # digits and signs that pass for letters
-    "0": "O",
-    "1": "l",
-    "I": "l",
-    "|": "l",
-    "m": "rn",
-    # Cyrillic
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x",
-    "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
-    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
-    "С": "C", "Т": "T", "Х": "X", "У": "Y", "Ѕ": "S", "І": "l", "Ј": "J", "Ԛ": "Q",
-    "Ԝ": "W",
-    # Greek
-    "α": "a", "ο": "o", "ν": "v", "ρ": "p", "ι": "i", "υ": "u",
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "l", "Κ": "K", "Μ": "M",
-    "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-}  # fmt: skip
-
 
 @functools.cache
 def _translation() -> dict[int, str]:
@@ -95,10 +73,9 @@ def _translation() -> dict[int, str]:
 @functools.cache
 def confusables_table() -> dict[str, str]:
     """Each confusable character → its prototype (UTS #39 direction)."""
-    try:
-        from confusable_homoglyphs import confusables
-    except ImportError:
-        return dict(FALLBACK_TABLE)
+    # Imported on first use: the JSON behind it is loaded only when someone registers.
+    from confusable_homoglyphs import confusables
+
     data = confusables.confusables_data
     table = {}
     # The data lists both directions: a source has one entry (its prototype), a prototype one

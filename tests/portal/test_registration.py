@@ -115,29 +115,6 @@ def test_different_names_have_different_skeletons(one, other):
     assert usernames.skeleton(one) != usernames.skeleton(other)
 
 
-def test_the_built_in_table_is_used_without_the_confusables_library(monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_library(name, *args, **kwargs):
-        if name.startswith("confusable_homoglyphs"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    usernames.confusables_table.cache_clear()
-    usernames._translation.cache_clear()
-    monkeypatch.setattr(builtins, "__import__", no_library)
-    try:
-        assert usernames.confusables_table() == usernames.FALLBACK_TABLE
-        assert usernames.skeleton("rеv1") == usernames.skeleton("REVL")
-        assert usernames.skeleton("ｒｅｖ１") == usernames.skeleton("rev1")
-    finally:
-        monkeypatch.undo()
-        usernames.confusables_table.cache_clear()
-        usernames._translation.cache_clear()
-
-
 # No oracle ----------------------------------------------------------------------------------
 
 
