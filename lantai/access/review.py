@@ -34,6 +34,13 @@ class ReviewError(ValueError):
     pass
 
 
+def _shown(item: Item) -> str:
+    """How review events name the item: ref code and the public (masked) title."""
+    from lantai.access.publication import public_rendition
+
+    return f"{item.ref_code} {public_rendition(item).title}"[:255]
+
+
 def propose(item: Item, reason: str) -> Item:
     """Put an item into the review queue before its age threshold (提前开放建议)."""
     if not reason.strip():
@@ -43,7 +50,12 @@ def propose(item: Item, reason: str) -> Item:
         item.review_proposed_at = timezone.now()
         item.review_proposal = reason.strip()
         item.save()
-        record("review_proposed", obj=item, detail={"reason": item.review_proposal})
+        record(
+            "review_proposed",
+            obj=item,
+            object_repr=_shown(item),
+            detail={"reason": item.review_proposal},
+        )
     return item
 
 
@@ -79,6 +91,7 @@ def decide(
         record(
             "review_decision",
             obj=item,
+            object_repr=_shown(item),
             detail={
                 "from": previous,
                 "to": decision,
@@ -197,6 +210,7 @@ def add_masks(item: Item, terms: list[str], reason: str) -> Item:
         record(
             "redaction",
             obj=item,
+            object_repr=_shown(item),
             detail={
                 "masks": [m["id"] for m in added],
                 "fields": sorted({f for m in added for f in m["fields"]}),
@@ -250,6 +264,7 @@ def remove_masks(item: Item, mask_ids: list[int], reason: str) -> Item:
         record(
             "redaction_removed",
             obj=item,
+            object_repr=_shown(item),
             detail={"masks": sorted(mask_ids), "reason": reason.strip()},
         )
     return item

@@ -88,6 +88,7 @@ def deliver(request: HttpRequest, ref_code: str, component_id: int) -> HttpRespo
     record(
         "deliver",
         obj=component,
+        object_repr=public_rendition(component.item).file_name(component)[:255],
         detail={"item": component.item.ref_code, "viewer": viewer_name(request)},
     )
     response = HttpResponse(content, content_type=content_type)

@@ -257,3 +257,26 @@ def test_a_reviewer_of_another_fonds_cannot_lift_a_mask(client, other_fonds, rec
     )
     assert response.status_code == 404
     assert len(Item.objects.get(pk=record.pk).active_masks) == 1
+
+
+def test_the_field_change_event_does_not_spell_out_the_masked_words(record):
+    add_masks(record, [NAME], "涉及个人信息")
+    update = AuditEvent.objects.filter(action="update", object_id=str(record.pk)).first()
+    assert update.detail["changes"]["masks"] == ["（0 项）", "（1 项）"]
+    review_event = AuditEvent.objects.get(action="redaction")
+    assert NAME not in review_event.object_repr + str(review_event.detail)
+
+
+def test_masking_an_opened_record_takes_the_word_out_of_the_public_index(anonymous, fonds):
+    from lantai.search.indexer import apply_outbox
+    from lantai.search.models import SearchOutbox
+    from lantai.search.service import search_for
+
+    item = make_item(fonds, title="任职通知", text=f"{NAME}同志任副主任。", open_status="open")
+    apply_outbox()
+    assert search_for(anonymous, NAME).total == 1
+    add_masks(item, [NAME], "涉及个人信息")
+    assert SearchOutbox.objects.filter(item_id=item.pk, hides=True).exists()
+    apply_outbox()
+    assert search_for(anonymous, NAME).total == 0
+    assert "［已遮蔽］同志" in search_for(anonymous, "副主任").hits[0].snippet
