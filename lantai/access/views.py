@@ -63,7 +63,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @review_required
 def review_item(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Item.objects.visible_to(request.user).select_related("fonds"), pk=pk)
+    # Only items of the reviewer's own fonds: this page shows the unmasked record and its mask
+    # words, which a reviewer of another fonds must not read (they see the public copy only).
+    items = Item.objects.visible_to(request.user).select_related("fonds")
+    if not request.user.is_superuser:
+        items = items.filter(fonds__staff=request.user).distinct()
+    item = get_object_or_404(items, pk=pk)
     from lantai.access.publication import public_rendition
 
     return render(

@@ -149,6 +149,8 @@ def surfaces(client, item, component) -> dict[str, object]:
         "catalogue XLSX": client.get("/catalogue", {"format": "xlsx"}),
         "sitemap": client.get("/sitemap.xml"),
         "delivered file": client.get(f"/item/{ref}/file/{component.pk}"),
+        "review page": client.get(f"/staff/review/item/{item.pk}/"),
+        "review queue": client.get("/staff/review/"),
     }
 
 
