@@ -280,3 +280,14 @@ def test_masking_an_opened_record_takes_the_word_out_of_the_public_index(anonymo
     apply_outbox()
     assert search_for(anonymous, NAME).total == 0
     assert "［已遮蔽］同志" in search_for(anonymous, "副主任").hits[0].snippet
+
+
+def test_the_command_line_lifts_a_mask_as_an_audited_decision(record):
+    from django.core.management import CommandError, call_command
+
+    add_masks(record, [NAME], "涉及个人信息")
+    call_command("review", "unmask", record.ref_code, "--mask", "1", "--reason", "经复核可公开")
+    assert Item.objects.get(pk=record.pk).active_masks == []
+    assert AuditEvent.objects.filter(action="redaction_removed").exists()
+    with pytest.raises(CommandError, match="没有生效中的遮蔽 1"):
+        call_command("review", "unmask", record.ref_code, "--mask", "1", "--reason", "再次")
