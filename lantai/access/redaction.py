@@ -20,8 +20,16 @@ Decisions recorded here:
   case-insensitively. It folds the text character by character with
   :func:`lantai.text.normalise.fold_for_search` and keeps a map from each folded character back
   to the original index, so the spans are exact even where folding changes the length (``……`` →
-  ``......``, ``㍿`` → ``株式会社``). Folding per character loses OpenCC's phrase-level rules; the
-  terms are folded the same way, so both sides agree.
+  ``......``, ``㍿`` → ``株式会社``). Folding per character loses OpenCC's phrase-level rules, so
+  the folded text is also matched in its phrase-folded form (瞭解 → 了解, as search folds it),
+  and each term in its character- and phrase-folded forms.
+- Gaps do not hide an occurrence: whitespace of any kind (space, U+3000, line breaks) and
+  invisible format characters are ignored between the characters of a term, on both sides.
+  PDF and OCR text break lines inside words, and two-character names are padded to three
+  (王　伟). Ignoring gaps may over-mask (a Latin term across a word boundary); a reviewer sees
+  the result, and over-masking publishes nothing it should not.
+- :func:`mask_terms` is what :mod:`lantai.access.publication` applies to every public field.
+  This module stays Django-free.
 """
 
 from __future__ import annotations
