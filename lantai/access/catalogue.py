@@ -44,15 +44,18 @@ def opened_items(fonds: str = "") -> Iterator[Item]:
 
 
 def rows(fonds: str = "") -> Iterator[list[str]]:
+    from lantai.access.publication import public_rendition
+
     for number, item in enumerate(opened_items(fonds), 1):
         decided = item.open_decided_at
         opened = timezone.localtime(decided).date().isoformat() if decided else ""
+        shown = public_rendition(item)  # masked 文号, 责任者, 题名
         yield [
             str(number),
             item.ref_code,
-            item.doc_number,
-            item.creator,
-            item.title,
+            shown.doc_number,
+            shown.creator,
+            shown.title,
             item.date,
             str(item.pages or ""),
             item.fonds.code,

@@ -60,7 +60,8 @@ class Flag:
     start: int
     end: int
     explanation: str
-    field: str = "text"  # "title" when the match is in the title (offsets then index the title)
+    # "title" / "description" when the match is there (offsets then index that field)
+    field: str = "text"
 
 
 def _words(spaced: str) -> tuple[str, ...]:
@@ -139,13 +140,20 @@ PERSON_BEFORE = re.compile(
 )
 
 
-def scan(text: str, *, sensitive_terms: Iterable[str] = (), title: str = "") -> list[Flag]:
-    """Flags for ``text`` (offsets into ``text``) and ``title`` (``field='title'``)."""
+def scan(
+    text: str, *, sensitive_terms: Iterable[str] = (), title: str = "", description: str = ""
+) -> list[Flag]:
+    """Flags for ``text`` (offsets into ``text``), ``title`` (``field='title'``) and
+    ``description`` (``field='description'``; the 摘要 is published like the body, so it is
+    scanned like the body, with the title's context word)."""
     terms = tuple(sensitive_terms)
     title_context = CONTEXT_RE.search(title) if title else None
-    flags = _scan_one(text, terms, "text", title_context.group() if title_context else None)
+    title_word = title_context.group() if title_context else None
+    flags = _scan_one(text, terms, "text", title_word)
     if title:
         flags += _scan_one(title, terms, "title", None)
+    if description:
+        flags += _scan_one(description, terms, "description", title_word)
     return flags
 
 

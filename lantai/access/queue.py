@@ -54,4 +54,9 @@ def _series_path(code: str, fonds: str) -> str | None:
 
 
 def flags_for(item: Item) -> list[Flag]:
-    return scan(item.text or "", title=item.title, sensitive_terms=settings.SENSITIVE_TERMS)
+    return scan(
+        item.text or "",
+        title=item.title,
+        description=item.description or "",
+        sensitive_terms=settings.SENSITIVE_TERMS,
+    )

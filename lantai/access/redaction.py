@@ -20,8 +20,16 @@ Decisions recorded here:
   case-insensitively. It folds the text character by character with
   :func:`lantai.text.normalise.fold_for_search` and keeps a map from each folded character back
   to the original index, so the spans are exact even where folding changes the length (``……`` →
-  ``......``, ``㍿`` → ``株式会社``). Folding per character loses OpenCC's phrase-level rules; the
-  terms are folded the same way, so both sides agree.
+  ``......``, ``㍿`` → ``株式会社``). Folding per character loses OpenCC's phrase-level rules, so
+  the folded text is also matched in its phrase-folded form (瞭解 → 了解, as search folds it),
+  and each term in its character- and phrase-folded forms.
+- Gaps do not hide an occurrence: whitespace of any kind (space, U+3000, line breaks) and
+  invisible format characters are ignored between the characters of a term, on both sides.
+  PDF and OCR text break lines inside words, and two-character names are padded to three
+  (王　伟). Ignoring gaps may over-mask (a Latin term across a word boundary); a reviewer sees
+  the result, and over-masking publishes nothing it should not.
+- :func:`mask_terms` is what :mod:`lantai.access.publication` applies to every public field.
+  This module stays Django-free.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lantai.text.normalise import fold_for_search
+from lantai.text.normalise import fold_for_search, to_simplified
 
 MARKER = "［已遮蔽］"
 
@@ -152,25 +160,92 @@ def fold_term(term: str) -> str:
     return term.translate(_fold_table(term))
 
 
+# What may sit between the characters of one occurrence: any Unicode whitespace (space, U+3000,
+# line breaks, tabs, NBSP) and the invisible format characters OCR and word processors insert.
+_GAP = "\\s\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_NOT_GAP_RUN = re.compile(f"[^{_GAP}]+")
+_GAP_RUN = re.compile(f"[{_GAP}]+")
+
+
+def squeeze(folded: str, origin: Sequence[int]) -> tuple[str, list[int]]:
+    """``folded`` without its gap characters, and the origin of each kept character."""
+    runs = [(m.start(), m.end()) for m in _NOT_GAP_RUN.finditer(folded)]
+    squeezed = "".join(folded[start:end] for start, end in runs)
+    return squeezed, [origin[i] for start, end in runs for i in range(start, end)]
+
+
+def _phrase_fold(squeezed: str) -> str | None:
+    """OpenCC's phrase-level Simplified form of an already folded text, same length, or None.
+
+    Character folding keeps 瞭 (瞭望 is Simplified too), but search folds 瞭解 to 了解 as a
+    phrase. A phrase conversion that changes the length would break the offset map, so those
+    pieces (a rare few) are kept character-folded.
+    """
+    phrased = to_simplified(squeezed)
+    if phrased == squeezed:
+        return None
+    if len(phrased) == len(squeezed):
+        return phrased
+    pieces = []
+    for piece in re.findall(r"\w+|\W+", squeezed):
+        converted = to_simplified(piece)
+        pieces.append(converted if len(converted) == len(piece) else piece)
+    return "".join(pieces)
+
+
+def term_forms(term: str) -> set[str]:
+    """Every folded, gap-free form of ``term`` the text is searched for."""
+    forms = set()
+    for folded in (fold_term(term), fold_for_search(term)):
+        squeezed = _GAP_RUN.sub("", folded)
+        forms |= {squeezed, to_simplified(squeezed)}
+    return {form for form in forms if form}
+
+
 def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """One alternation of the folded terms, longest first (so a longer term wins)."""
-    folded = {fold_term(t.strip()) for t in terms if t and t.strip()}
+    """One alternation of the folded terms' forms, longest first (so a longer term wins)."""
+    folded = {form for t in terms if t and t.strip() for form in term_forms(t.strip())}
     if not folded:
         return None
     return re.compile("|".join(re.escape(t) for t in sorted(folded, key=len, reverse=True)))
 
 
 def find_terms(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
-    """Every occurrence of any term as ``(start, end, folded_term)`` over the original text."""
+    """Every occurrence of any term as ``(start, end, folded_term)`` over the original text.
+
+    An occurrence counts however it is spelled where search would find it, and where a reader
+    would still read it: Traditional or Simplified, full- or half-width, any case (see
+    :func:`fold_with_offsets`), as a phrase (瞭解 for 了解), and split by spaces, U+3000,
+    line breaks or invisible characters (PDF and OCR text break lines inside words; two-
+    character names are padded to three: 王　伟). Matching ignores those gaps on both sides;
+    a span runs from the first to the last character of the occurrence, gaps included.
+    Overlapping occurrences found in the character- and phrase-folded forms are both returned
+    (:func:`merge_spans` merges them).
+    """
     pattern = term_pattern(terms)
     if pattern is None or not text:
         return []
     folded, origin = fold_with_offsets(text)
-    return [
-        (origin[m.start()], origin[m.end() - 1] + 1, m.group()) for m in pattern.finditer(folded)
-    ]
+    squeezed, where = squeeze(folded, origin)
+    found = {
+        (where[m.start()], where[m.end() - 1] + 1, m.group()) for m in pattern.finditer(squeezed)
+    }
+    phrased = _phrase_fold(squeezed)
+    if phrased is not None:
+        found |= {
+            (where[m.start()], where[m.end() - 1] + 1, m.group()) for m in pattern.finditer(phrased)
+        }
+    return sorted(found)
 
 
 def redaction_spans_for_terms(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Spans masking every occurrence of ``terms`` (Traditional/Simplified/case-insensitive)."""
+    """Spans masking every occurrence of ``terms`` (see :func:`find_terms`)."""
     return [(start, end) for start, end, _ in find_terms(text, terms)]
+
+
+def mask_terms(text: str, terms: Iterable[str], mask: str = MARKER) -> str:
+    """``text`` with every occurrence of ``terms`` replaced by ``mask`` (one per merged run)."""
+    terms = [t for t in terms if t and t.strip()]
+    if not terms or not text:
+        return text
+    return apply_redactions(text, redaction_spans_for_terms(text, terms), mask)

@@ -3,6 +3,17 @@
 A decision changes the item's open status, reason and decision time in one transaction with an
 explicit ``review_decision`` audit event (beside the generic field-change event), so the
 decision history reads as decisions, not as anonymous field edits.
+
+Decisions recorded here:
+
+- The decision time is the server's clock, never a value the reviewer submits: a decision
+  cannot be backdated. The only date a reviewer gives is the re-review date (复审日期), and
+  one before today is refused (it would put a decision "already due" into the record).
+- Masks (遮蔽词语) accumulate: each decision adds its words to those in force. Removing a
+  mask is a decision of its own, with a reason, audited; the entry stays in ``Item.masks``
+  with who removed it, when and why. Audit events name masks by number and field, never by
+  the masked words themselves (the audit trail is read by the security auditor, who sees no
+  record content).
 """
 
 from __future__ import annotations
@@ -23,6 +34,13 @@ class ReviewError(ValueError):
     pass
 
 
+def _shown(item: Item) -> str:
+    """How review events name the item: ref code and the public (masked) title."""
+    from lantai.access.publication import public_rendition
+
+    return f"{item.ref_code} {public_rendition(item).title}"[:255]
+
+
 def propose(item: Item, reason: str) -> Item:
     """Put an item into the review queue before its age threshold (提前开放建议)."""
     if not reason.strip():
@@ -32,7 +50,12 @@ def propose(item: Item, reason: str) -> Item:
         item.review_proposed_at = timezone.now()
         item.review_proposal = reason.strip()
         item.save()
-        record("review_proposed", obj=item, detail={"reason": item.review_proposal})
+        record(
+            "review_proposed",
+            obj=item,
+            object_repr=_shown(item),
+            detail={"reason": item.review_proposal},
+        )
     return item
 
 
@@ -50,6 +73,11 @@ def decide(
         )
     if not reason.strip():
         raise ReviewError("审核结论必须写明理由（--reason）")
+    if review_again is not None and review_again < timezone.localdate():
+        raise ReviewError(
+            f"复审日期 {review_again.isoformat()} 早于今天：复审日期应为今天或以后的日期"
+            "（审核时间由系统记录，不能倒签）"
+        )
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)
         previous = item.open_status
@@ -63,6 +91,7 @@ def decide(
         record(
             "review_decision",
             obj=item,
+            object_repr=_shown(item),
             detail={
                 "from": previous,
                 "to": decision,
@@ -95,12 +124,152 @@ def set_redactions(item: Item, spans: list[tuple[int, int]], reason: str) -> Ite
     return item
 
 
-def redact_terms(item: Item, terms: list[str], reason: str) -> Item:
-    """Mask every occurrence of ``terms`` (Traditional/Simplified-insensitive)."""
-    from lantai.access.redaction import redaction_spans_for_terms
+MASKED_FIELDS = {
+    "title": "题名",
+    "creator": "责任者",
+    "doc_number": "文号",
+    "topics": "主题词",
+    "description": "摘要",
+    "files": "文件名",
+    "text": "正文",
+}
 
-    terms = [t.strip() for t in terms if t.strip()]
-    spans = redaction_spans_for_terms(item.text, terms) if terms else []
-    if terms and not spans:
-        raise ReviewError("要遮蔽的词语在正文中不存在：" + "、".join(terms))
-    return set_redactions(item, spans, reason)
+
+def _field_texts(item: Item) -> dict[str, list[str]]:
+    names = [c.original_name for c in item.components.all()] if item.pk else []
+    return {
+        "title": [item.title],
+        "creator": [item.creator],
+        "doc_number": [item.doc_number],
+        "topics": [str(t) for t in item.topics or []],
+        "description": [item.description],
+        "files": names,
+        "text": [item.text],
+    }
+
+
+def _fields_with(item: Item, term: str) -> list[str]:
+    """The fields (codes of MASKED_FIELDS) in which ``term`` occurs."""
+    from lantai.access.redaction import find_terms
+
+    return [
+        name
+        for name, texts in _field_texts(item).items()
+        if any(find_terms(text, [term]) for text in texts if text)
+    ]
+
+
+def add_masks(item: Item, terms: list[str], reason: str) -> Item:
+    """Mask ``terms`` in every public field of ``item``, on top of the masks in force.
+
+    A word that occurs in no field is refused (it was probably mistyped, and a mask that masks
+    nothing would give a false sense of safety). A word already masked is not added twice.
+    """
+    from lantai.access.publication import mask_words
+    from lantai.access.redaction import fold_term
+    from lantai.audit.context import current_actor
+
+    terms = list(dict.fromkeys(t.strip() for t in terms if t.strip()))
+    if not terms:
+        return item
+    if not reason.strip():
+        raise ReviewError("遮蔽必须写明理由")
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        in_force = {fold_term(t) for t in mask_words(item)}
+        found = {term: _fields_with(item, term) for term in terms}
+        missing = [term for term, fields in found.items() if not fields]
+        if missing:
+            raise ReviewError(
+                "要遮蔽的词语在题名、责任者、文号、主题词、摘要、文件名和正文中都不存在："
+                + "、".join(missing)
+                + "。请核对词语后重新提交"
+            )
+        masks = list(item.masks or [])
+        now = timezone.now().isoformat()
+        added = []
+        for term in terms:
+            if fold_term(term) in in_force:
+                continue
+            number = max((m.get("id", 0) for m in masks), default=0) + 1
+            masks.append(
+                {
+                    "id": number,
+                    "term": term,
+                    "reason": reason.strip(),
+                    "fields": found[term],
+                    "added_at": now,
+                    "added_by": current_actor(),
+                }
+            )
+            added.append(masks[-1])
+        if not added:
+            return item
+        item.masks = masks
+        item.save()
+        record(
+            "redaction",
+            obj=item,
+            object_repr=_shown(item),
+            detail={
+                "masks": [m["id"] for m in added],
+                "fields": sorted({f for m in added for f in m["fields"]}),
+                "passages": _passages(item, [m["term"] for m in added]),
+                "reason": reason.strip(),
+            },
+        )
+    return item
+
+
+def _passages(item: Item, terms: list[str]) -> int:
+    from lantai.access.redaction import merge_spans, redaction_spans_for_terms
+
+    return sum(
+        len(merge_spans(redaction_spans_for_terms(text, terms), len(text)))
+        for texts in _field_texts(item).values()
+        for text in texts
+        if text
+    )
+
+
+def remove_masks(item: Item, mask_ids: list[int], reason: str) -> Item:
+    """Lift masks (by their numbers): a decision of its own, with a reason, audited."""
+    from lantai.audit.context import current_actor
+
+    if not reason.strip():
+        raise ReviewError("取消遮蔽必须写明理由")
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        active = {m["id"]: m for m in item.active_masks}
+        unknown = [str(i) for i in mask_ids if i not in active]
+        if unknown or not mask_ids:
+            raise ReviewError(
+                f"档案 {item.ref_code} 没有生效中的遮蔽 "
+                + "、".join(unknown or ["（未选择）"])
+                + "：请在审核页面选择要取消的遮蔽"
+            )
+        now = timezone.now().isoformat()
+        masks = []
+        for entry in item.masks:
+            if entry.get("id") in mask_ids and not entry.get("removed_at"):
+                entry = {
+                    **entry,
+                    "removed_at": now,
+                    "removed_by": current_actor(),
+                    "removed_reason": reason.strip(),
+                }
+            masks.append(entry)
+        item.masks = masks
+        item.save()
+        record(
+            "redaction_removed",
+            obj=item,
+            object_repr=_shown(item),
+            detail={"masks": sorted(mask_ids), "reason": reason.strip()},
+        )
+    return item
+
+
+def redact_terms(item: Item, terms: list[str], reason: str) -> Item:
+    """Mask every occurrence of ``terms`` in every public field (see :func:`add_masks`)."""
+    return add_masks(item, terms, reason)

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.review_queue, name="review-queue"),
     path("item/<int:pk>/", views.review_item, name="review-item"),
     path("decide/", views.review_decide, name="review-decide"),
+    path("item/<int:pk>/unmask/", views.review_unmask, name="review-unmask"),
 ]

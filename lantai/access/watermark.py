@@ -18,6 +18,14 @@ Decisions recorded here:
   would need a CJK font embedded as a CID font (reportlab is not a dependency, and pypdf cannot
   subset fonts), and an image stamp cannot be removed by deleting a text run, nor does it add
   words to the PDF's text layer. Encrypted PDFs are refused rather than delivered unstamped.
+- A PDF copy is rebuilt, never cloned: a new document receives each page's content and
+  resources and nothing else. What a reviewer never saw does not travel with the copy: the
+  document catalogue (embedded files, JavaScript, OpenAction and AA actions, AcroForm fields,
+  outlines, structure tree with its alternate texts), the Info dictionary and XMP metadata
+  (author, software, former titles), page annotations (comments, form widgets, links with
+  actions, file attachments), page-level actions and metadata, and the metadata and private
+  data of the images and forms a page draws. Earlier revisions of an incrementally saved file
+  disappear too, since only what the pages reach is written.
 """
 
 from __future__ import annotations
@@ -213,7 +221,7 @@ def watermark_pdf(src: Path | bytes, *, viewer: str, when: datetime, archive: st
     reader = _open_pdf(src)
     label = watermark_label(viewer=viewer, when=when, archive=archive)
     try:
-        writer = PdfWriter(clone_from=reader)
+        writer = _rebuilt(reader)
         stamps: dict[tuple[int, int], PageObject] = {}
         for page in writer.pages:
             box = page.cropbox
@@ -223,11 +231,65 @@ def watermark_pdf(src: Path | bytes, *, viewer: str, when: datetime, archive: st
             move = Transformation().translate(float(box.left), float(box.bottom))
             page.merge_transformed_page(stamps[size], move, over=True)
             page.compress_content_streams()  # merging leaves the page content uncompressed
+        writer.metadata = None  # no Info dictionary at all (not even pypdf's /Producer)
         buffer = io.BytesIO()
         writer.write(buffer)
     except Exception as error:  # pypdf raises many kinds on damaged files; none may pass unstamped
         raise WatermarkError(f"PDF 文件已损坏，无法加水印：{error}") from error
     return buffer.getvalue()
+
+
+# Page keys that are not the page's reviewed content (ISO 32000-1 table 30): actions,
+# annotations (comments, form widgets, attachments, links), metadata, private application data,
+# article beads, thumbnails, and references into the dropped structure tree.
+PAGE_KEYS_DROPPED = (
+    "/Annots",
+    "/AA",
+    "/Metadata",
+    "/PieceInfo",
+    "/B",
+    "/Thumb",
+    "/StructParents",
+    "/ID",
+    "/PZ",
+    "/SeparationInfo",
+    "/Tabs",
+    "/TemplateInstantiated",
+    "/PresSteps",
+    "/Trans",
+    "/Dur",
+    "/VP",
+)
+# Keys dropped from every image and form XObject a page draws (recursively).
+XOBJECT_KEYS_DROPPED = ("/Metadata", "/PieceInfo", "/OPI", "/StructParent", "/StructParents")
+
+
+def _rebuilt(reader: PdfReader) -> PdfWriter:
+    """A new document holding only the pages' content and resources (see the module notes)."""
+    writer = PdfWriter()
+    for page in reader.pages:
+        added = writer.add_page(page, excluded_keys=PAGE_KEYS_DROPPED)
+        _strip_resources(added.get("/Resources"), set())
+    return writer
+
+
+def _strip_resources(resources: object, seen: set[int]) -> None:
+    """Drop metadata keys from the XObjects of ``resources`` and of the forms they draw."""
+    resources = resources.get_object() if resources is not None else None
+    if not isinstance(resources, DictionaryObject) or id(resources) in seen:
+        return
+    seen.add(id(resources))
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return
+    for name in list(xobjects):
+        xobject = xobjects[name].get_object()
+        if not isinstance(xobject, DictionaryObject):
+            continue
+        for key in XOBJECT_KEYS_DROPPED:
+            xobject.pop(NameObject(key), None)
+        _strip_resources(xobject.get("/Resources"), seen)
 
 
 def _open_pdf(src: Path | bytes) -> PdfReader:

@@ -20,6 +20,8 @@ from lantai.audit.chain import record
 AUDITED_APPS = {"archive", "access", "ingest", "services", "exhibits"}
 AUDITED_MODELS = {"auth.user", "auth.group", "otp_totp.totpdevice"}
 SECRET_FIELDS = {"password", "key"}  # "key": a TOTP device's shared secret
+# Item.masks holds the masked words themselves: the review's own event names masks by number.
+SUMMARISED_FIELDS = {"masks"}
 IGNORED_FIELDS = {"last_login", "updated_at"}
 LONG_TEXT = 200
 
@@ -32,6 +34,8 @@ def is_audited(model: type[Model]) -> bool:
 def _value(field_name: str, value: Any) -> Any:
     if field_name in SECRET_FIELDS:
         return "（已更改）"
+    if field_name in SUMMARISED_FIELDS and isinstance(value, list):
+        return f"（{len(value)} 项）"
     if isinstance(value, str) and len(value) > LONG_TEXT:
         digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
         return f"（{len(value)} 字，sha256 {digest}…）"

@@ -5,6 +5,11 @@ exactly like a missing one). Images are scaled derivatives with a tiled watermar
 stamped on every page; text and web pages are delivered as plain text with a watermark header
 and footer (web captures are never served as live HTML, so their scripts never run). Each
 delivery is an audit event, which is also what utilisation statistics count.
+
+What the copy shows comes from :func:`lantai.access.publication.rendition_for`: a masked item
+is delivered, to anyone outside its fonds's staff, as its masked text (images and PDFs cannot
+be masked), and the file name in ``Content-Disposition`` is the masked name too. PDFs are
+rebuilt page by page (see ``watermark_pdf``): what was never reviewed does not travel along.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from lantai.access.policy import sees_unredacted
+from lantai.access.publication import Rendition, full_rendition, public_rendition
 from lantai.access.watermark import WatermarkError, watermark_image, watermark_pdf, watermark_text
 from lantai.archive.models import Component, Item
 from lantai.audit.chain import record
@@ -41,12 +47,14 @@ def _component(request: HttpRequest, ref_code: str, component_id: int) -> tuple[
 
 def _copy(component: Component, viewer: str, size: int, full: bool) -> tuple[bytes, str, str]:
     """(content, content type, file name) of the watermarked copy."""
+    item = component.item
+    shown: Rendition = full_rendition(item) if full else public_rendition(item)
     path = Path(settings.STORAGE_DIR) / component.stored_path
     mark = {"viewer": viewer, "when": timezone.localtime(), "archive": settings.ARCHIVE_NAME}
-    stem = Path(component.original_name).stem
-    if component.item.is_redacted and not full:
-        # Images and PDFs cannot be masked: a redacted item is delivered as its masked text.
-        text = watermark_text(component.item.public_body, **mark)
+    stem = shown.file_stem(component)
+    if item.is_redacted and not full:
+        # Images and PDFs cannot be masked: a masked item is delivered as its masked text.
+        text = watermark_text(shown.body, **mark)
         return text.encode("utf-8"), "text/plain; charset=utf-8", f"{stem}.txt"
     if component.mime_type in IMAGE_TYPES:
         return (
@@ -80,6 +88,7 @@ def deliver(request: HttpRequest, ref_code: str, component_id: int) -> HttpRespo
     record(
         "deliver",
         obj=component,
+        object_repr=public_rendition(component.item).file_name(component)[:255],
         detail={"item": component.item.ref_code, "viewer": viewer_name(request)},
     )
     response = HttpResponse(content, content_type=content_type)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from lantai.access import catalogue
 from lantai.access.policy import sees_unredacted
+from lantai.access.publication import full_rendition, public_rendition
 from lantai.archive.models import Fonds, Item
 
 
@@ -38,7 +39,10 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(visible_count=Count("items"))
         .order_by("code")
     )
-    latest = visible.select_related("fonds").order_by("-year", "ref_code")[:20]
+    latest = [
+        {"item": item, "shown": public_rendition(item)}
+        for item in visible.select_related("fonds").order_by("-year", "ref_code")[:20]
+    ]
     return render(request, "portal/home.html", {"fonds_list": fonds, "latest": latest})
 
 
@@ -67,10 +71,18 @@ def item_detail(request: HttpRequest, ref_code: str) -> HttpResponse:
         Item.objects.visible_to(request.user).select_related("fonds", "series"), ref_code=ref_code
     )
     full = sees_unredacted(request.user, item)
+    shown = full_rendition(item) if full else public_rendition(item)
+    files = [
+        {"component": c, "name": shown.file_name(c)}
+        for c in item.components.all()
+        if c.role == "master"
+    ]
     context = {
         "item": item,
-        "display_text": item.text if full else item.public_body,
-        # Masters of a redacted item cannot be masked: only its text copy is delivered.
+        "shown": shown,
+        "display_text": shown.body,
+        # Masters of a masked item cannot be masked: only its masked text copy is delivered.
+        "files": files,
         "files_deliverable": full or not item.is_redacted,
     }
     return render(request, "portal/item.html", context)

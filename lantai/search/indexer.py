@@ -45,17 +45,22 @@ def get_index() -> SearchIndex:
 
 
 def to_document(item: Item) -> SearchDocument:
+    from lantai.access.publication import public_rendition
+
+    # Only the public rendition enters the index (both indexes: archivists of other fonds search
+    # it too); staff of the item's fonds read the unmasked record on the item page. The body is
+    # the masked text, or, without text, the masked description (reviewed like the body).
+    shown = public_rendition(item)
     return SearchDocument(
         id=item.pk,
         ref_code=item.ref_code,
-        title=item.title,
-        # Masked passages never enter the index: staff read them on the item page.
-        body=item.public_body or item.description,
+        title=shown.title,
+        body=shown.body or shown.description,
         date=item.date or str(item.year),
         year=item.year,
         fonds=item.fonds.code,
         category=item.category,
-        topics=list(item.topics or []),
+        topics=shown.topics,
         series_path=item.series.path if item.series_id else "",
         open_status=item.open_status,
         access=item_search_tokens(item),

@@ -24,6 +24,7 @@ HIDING_FIELDS = (
     "text",
     "public_text",
     "redactions",
+    "masks",
     "ref_code",
 )
 SEARCH_FIELDS = (

@@ -10,6 +10,7 @@ from lantai.access.redaction import (
     MARKER,
     Redaction,
     apply_redactions,
+    mask_terms,
     redaction_spans_for_terms,
     text_fingerprint,
 )
@@ -144,3 +145,35 @@ def test_masking_already_masked_text_with_no_spans_changes_nothing(case):
     text, spans = case
     once = apply_redactions(text, spans)
     assert apply_redactions(once, []) == once
+
+
+# --- occurrences split by gaps, and phrase variants (both as search and a reader see them) ---
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["王 伟华", "王　伟　华", "王伟\n华", "王\r\n伟华", "王\t伟华", "王\u200b伟华", "王\u00a0伟华"],
+)
+def test_an_occurrence_split_by_spaces_or_line_breaks_is_masked(written):
+    assert mask_terms(f"经办人{written}签字", ["王伟华"]) == f"经办人{MARKER}签字"
+
+
+def test_a_two_character_name_padded_to_three_is_masked():
+    assert mask_terms("姓名：王　伟　性别：男", ["王伟"]) == f"姓名：{MARKER}　性别：男"
+
+
+def test_a_term_typed_with_a_space_also_masks_the_unsplit_occurrence():
+    assert mask_terms("经办人王伟华签字", ["王 伟华"]) == f"经办人{MARKER}签字"
+
+
+@pytest.mark.parametrize(("term", "text"), [("了解", "我们瞭解情况"), ("瞭解", "我们了解情况")])
+def test_a_phrase_search_folds_together_is_masked_in_either_form(term, text):
+    assert mask_terms(text, [term]) == f"我们{MARKER}情况"
+
+
+def test_a_traditional_phrase_split_by_a_line_break_is_masked():
+    assert mask_terms("我们瞭\n解情况", ["了解"]) == f"我们{MARKER}情况"
+
+
+def test_gaps_around_an_occurrence_stay_outside_the_marker():
+    assert mask_terms("甲 王伟华 乙", ["王伟华"]) == f"甲 {MARKER} 乙"

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
+from lantai.access.publication import public_rendition
 from lantai.access.review import ReviewError, decide, redact_terms
 from lantai.audit.models import AuditEvent
 from lantai.search.indexer import apply_outbox
@@ -85,4 +86,4 @@ def test_reviewer_masks_terms_from_the_queue_form(client, reviewer, fonds):
     )
     item.refresh_from_db()
     assert item.open_status == "open"
-    assert SECRET not in item.public_text and SECRET in item.text
+    assert SECRET not in public_rendition(item).body and SECRET in item.text

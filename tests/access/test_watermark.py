@@ -159,3 +159,95 @@ def test_a_plain_text_copy_carries_the_label_in_its_header_and_footer():
     assert "兰台区档案馆 · zhangsan · 2025-03-01 09:30" in lines[0]
     assert "兰台区档案馆 · zhangsan · 2025-03-01 09:30" in lines[-1]
     assert "正文第一行\n正文第二行" in out
+
+
+def pdf_with_unreviewed_extras() -> bytes:
+    """A one-page PDF carrying everything a reviewer never sees on the page itself."""
+    from pypdf.generic import (
+        ArrayObject,
+        FloatObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes(pages=1)))
+    writer.add_metadata({"/Title": "SECRET-INFO-TITLE", "/Author": "SECRET-AUTHOR"})
+    writer.add_attachment("SECRET-ATTACHMENT.txt", b"SECRET-ATTACHED-CONTENT")
+    xmp = DecodedStreamObject()
+    xmp.set_data(b"<x:xmpmeta>SECRET-XMP</x:xmpmeta>")
+    xmp.update(
+        {NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")}
+    )
+    root = writer._root_object
+    root[NameObject("/Metadata")] = writer._add_object(xmp)
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("SECRET-OPEN-ACTION"),
+        }
+    )
+    root[NameObject("/OpenAction")] = writer._add_object(action)
+    root[NameObject("/AA")] = DictionaryObject({NameObject("/WC"): action})
+    names = root["/Names"].get_object()  # already holds the attachment's EmbeddedFiles tree
+    names[NameObject("/JavaScript")] = DictionaryObject(
+        {NameObject("/Names"): ArrayObject([TextStringObject("SECRET-JS"), action])}
+    )
+    field = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/FT"): NameObject("/Tx"),
+            NameObject("/T"): TextStringObject("SECRET-FIELD-NAME"),
+            NameObject("/V"): TextStringObject("SECRET-FIELD-VALUE"),
+            NameObject("/Rect"): ArrayObject([FloatObject(0), FloatObject(0)] * 2),
+            NameObject("/F"): NumberObject(4),
+        }
+    )
+    field_ref = writer._add_object(field)
+    page = writer.pages[0]
+    comment = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Text"),
+            NameObject("/Contents"): TextStringObject("SECRET-COMMENT"),
+            NameObject("/Rect"): ArrayObject([FloatObject(0), FloatObject(0)] * 2),
+        }
+    )
+    page[NameObject("/Annots")] = ArrayObject([field_ref, writer._add_object(comment)])
+    page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): action})
+    root[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject([field_ref])}
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_a_pdf_copy_is_rebuilt_without_what_was_never_reviewed():
+    src = pdf_with_unreviewed_extras()
+    before = PdfReader(io.BytesIO(src))
+    assert before.attachments and "/AcroForm" in before.trailer["/Root"] and b"SECRET" in src
+    out = watermark_pdf(src, **STAMP)
+    reader = PdfReader(io.BytesIO(out))
+    root = reader.trailer["/Root"]
+    for key in ("/Names", "/OpenAction", "/AA", "/AcroForm", "/Metadata", "/Outlines"):
+        assert key not in root, key
+    assert "/Info" not in reader.trailer
+    assert reader.attachments == {}
+    page = reader.pages[0]
+    assert "/Annots" not in page and "/AA" not in page
+    assert "Lantai archive copy 0" in page.extract_text()  # the reviewed content is kept
+    # Nothing of it survives anywhere in the file (all streams decoded).
+    everything = out + b"".join(
+        obj.get_data()
+        for number in range(1, reader.trailer["/Size"])
+        if (obj := _object(reader, number)) is not None and hasattr(obj, "get_data")
+    )
+    assert b"SECRET" not in everything
+
+
+def _object(reader: PdfReader, number: int):
+    try:
+        return reader.get_object(number)
+    except Exception:
+        return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from PIL import Image
@@ -62,3 +62,49 @@ def test_item_page_links_the_watermarked_copy(client, photo):
     photo.save()
     body = client.get(f"/item/{quote(photo.ref_code)}").content.decode()
     assert "下载利用副本" in body
+
+
+# --- masked records: the copy and its name come from the public rendition ---
+
+NAME = "张明华"
+
+
+def _masked_pdf_item(fonds, settings):
+    from lantai.access.review import add_masks, decide
+    from tests.access.test_watermark import pdf_bytes
+    from tests.factories import make_item
+
+    item = make_item(fonds, title="任职通知", text=f"经研究，{NAME}同志任副主任。", year=1990)
+    path = settings.STORAGE_DIR / "aip" / "notice.pdf"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(pdf_bytes(pages=1, text="UNMASKED PDF LAYER"))
+    component = Component.objects.create(
+        item=item,
+        role="master",
+        original_name=f"扫描/{NAME}任职通知.pdf",
+        stored_path="aip/notice.pdf",
+        size=path.stat().st_size,
+        mime_type="application/pdf",
+        sha256="0" * 64,
+    )
+    item = add_masks(item, [NAME], "涉及个人姓名")
+    decide(item, "open", "已满二十五年，姓名已遮蔽")
+    return item, component
+
+
+def test_a_masked_records_copy_is_its_masked_text_under_a_masked_name(client, fonds, settings):
+    item, component = _masked_pdf_item(fonds, settings)
+    response = client.get(f"/item/{quote(item.ref_code)}/file/{component.pk}")
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert NAME not in text and "UNMASKED PDF LAYER" not in text and "［已遮蔽］同志" in text
+    disposition = unquote(response["Content-Disposition"])
+    assert NAME not in disposition and "［已遮蔽］任职通知.txt" in disposition
+
+
+def test_staff_of_the_fonds_get_the_pdf_under_its_own_name(client, fonds, archivist, settings):
+    item, component = _masked_pdf_item(fonds, settings)
+    client.force_login(archivist)
+    response = client.get(f"/item/{quote(item.ref_code)}/file/{component.pk}")
+    assert response["Content-Type"] == "application/pdf"
+    assert f"{NAME}任职通知.pdf" in unquote(response["Content-Disposition"])

@@ -121,6 +121,10 @@ class Item(models.Model):
     # gets instead (search, snippets, item page, copies). Empty when nothing is masked.
     redactions = models.JSONField(_("遮蔽范围"), default=list, blank=True)
     public_text = models.TextField(_("公开文本（遮蔽后）"), blank=True)
+    # 遮蔽词语: words masked in EVERY public field (title, creator, 文号, topics, description,
+    # file names, body), one entry per review decision, never deleted: a removed mask keeps its
+    # entry with ``removed_at`` (see lantai.access.review.add_masks / remove_masks).
+    masks = models.JSONField(_("遮蔽词语"), default=list, blank=True)
     script = models.CharField(
         _("文字"), max_length=12, choices=_choices(domains.SCRIPTS), blank=True
     )
@@ -143,13 +147,20 @@ class Item(models.Model):
         return f"{self.ref_code} {self.title}"[:255]
 
     @property
+    def active_masks(self) -> list[dict]:
+        """The mask entries in force (removed ones stay in ``masks`` as history)."""
+        return [m for m in self.masks or [] if not m.get("removed_at")]
+
+    @property
     def is_redacted(self) -> bool:
-        return bool(self.redactions)
+        return bool(self.redactions) or bool(self.active_masks)
 
     @property
     def public_body(self) -> str:
-        """The text anyone without full access may see: masked when a reviewer redacted it."""
-        return self.public_text if self.redactions else self.text
+        """The text anyone without full access may see (see lantai.access.publication)."""
+        from lantai.access.publication import public_rendition
+
+        return public_rendition(self).body
 
 
 class Component(models.Model):
