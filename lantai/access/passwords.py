@@ -23,7 +23,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
@@ -80,11 +79,14 @@ def issue_temporary_password(user: Any, issued_by: str) -> str:
 class OwnPasswordForm(PasswordChangeForm):
     """Django's change-password form; the new password must differ from the temporary one."""
 
-    def clean_new_password2(self) -> str:
-        password = super().clean_new_password2()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        password = cleaned.get("new_password1")
         if password and self.user.check_password(password):
-            raise forms.ValidationError(gettext("新密码不能与当前（临时）密码相同，请另设一个。"))
-        return password
+            self.add_error(
+                "new_password2", gettext("新密码不能与当前（临时）密码相同，请另设一个。")
+            )
+        return cleaned
 
 
 class OwnPasswordChangeView(auth_views.PasswordChangeView):
