@@ -161,28 +161,46 @@ def test_dropdowns_and_filters_name_only_the_users_own_fonds(client, world):
     assert "J001的案卷题名甲乙" in add_page  # the own volume is offered
 
 
+def _item_form(item, **changes):
+    data = {
+        "title": item.title,
+        "category": "WS",
+        "year": 2020,
+        "number": item.number,
+        "retention": "Y",
+        "carrier": "electronic",
+        "topics": "[]",
+        "components-TOTAL_FORMS": 0,
+        "components-INITIAL_FORMS": 0,
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_archivist_still_files_the_own_fonds_items(client, world):
+    as_(client, world, "archivist_a")
+    item, volume = world["objects"]["a"]["item"], world["objects"]["a"]["volume"]
+    response = client.post(
+        f"/admin/archive/item/{item.pk}/change/",
+        _item_form(item, title="著录更正后的题名", volume=volume.pk),
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.volume_id) == ("著录更正后的题名", volume.pk)
+    assert item.open_status == "closed"
+
+
 def test_an_item_cannot_be_moved_into_another_fonds_volume(client, world):
     as_(client, world, "archivist_a")
     item = world["objects"]["a"]["item"]
     other_volume = world["objects"]["b"]["volume"]
     response = client.post(
-        f"/admin/archive/item/{item.pk}/change/",
-        {
-            "title": item.title,
-            "category": "WS",
-            "year": 2020,
-            "number": item.number,
-            "retention": "Y",
-            "carrier": "electronic",
-            "topics": "[]",
-            "volume": other_volume.pk,
-            "components-TOTAL_FORMS": 0,
-            "components-INITIAL_FORMS": 0,
-        },
+        f"/admin/archive/item/{item.pk}/change/", _item_form(item, volume=other_volume.pk)
     )
     item.refresh_from_db()
     assert item.volume_id is None
     assert response.status_code == 200  # the form answers with its error, not a server error
+    assert "volume" in response.context["adminform"].form.errors
 
 
 # Masks and review fields change only through review decisions ---------------------------------
