@@ -124,8 +124,10 @@ def test_each_role_reaches_exactly_its_own_changelists_and_add_pages(client, wor
 @pytest.mark.parametrize("persona", [*STAFF, "public"])
 def test_change_pages_of_a_fonds_open_only_to_its_own_staff(client, world, persona):
     as_(client, world, persona)
-    for key, model in ((key, model) for key in ("a", "b") for model in ARCHIVE_MODELS):
-        obj = world["objects"][key][model]
+    pages = [*ARCHIVE_MODELS, "open"]  # "open": the fonds' public item
+    for key, page in ((key, page) for key in ("a", "b") for page in pages):
+        obj = world["objects"][key][page]
+        model = "item" if page == "open" else page
         response = client.get(f"{MODELS[model]}{obj.pk}/change/")
         own = persona.endswith(f"_{key}") and model in LISTS.get(persona, set())
         if own:
@@ -273,20 +275,40 @@ def _user_form(user, **extra):
 @pytest.mark.parametrize("persona", STAFF)
 def test_no_role_can_make_itself_a_superuser_or_grant_itself_anything(client, world, persona):
     user = as_(client, world, persona)
-    groups_before = set(user.groups.values_list("name", flat=True))
+    url = f"/admin/auth/user/{user.pk}/change/"
+    held = list(user.groups.values_list("pk", flat=True))
+    archivist = Group.objects.get(name="档案员").pk
+    attempts = [
+        {"is_superuser": "on", "groups": held},
+        {"groups": [*held, archivist]},  # a business role on top of its own
+        {"groups": held, "user_permissions": [p.pk for p in Permission.objects.all()[:50]]},
+    ]
+    for attempt in attempts:
+        client.post(url, _user_form(user, **attempt))
+        user.refresh_from_db()
+        assert not user.is_superuser, attempt
+        assert sorted(user.groups.values_list("pk", flat=True)) == sorted(held), attempt
+        assert not user.user_permissions.exists(), attempt
+
+
+def test_an_archivist_cannot_assign_anyone_to_a_fonds(client, world):
+    as_(client, world, "archivist_a")
+    own = world["objects"]["a"]["fonds"]
+    outsider = world["users"]["archivist_b"]
+    body = client.get(f"/admin/archive/fonds/{own.pk}/change/").content.decode()
+    assert 'name="staff"' not in body
     client.post(
-        f"/admin/auth/user/{user.pk}/change/",
-        _user_form(
-            user,
-            is_superuser="on",
-            groups=[g.pk for g in Group.objects.all()],
-            user_permissions=[p.pk for p in Permission.objects.all()[:50]],
-        ),
+        f"/admin/archive/fonds/{own.pk}/change/",
+        {
+            "code": own.code,
+            "name": own.name,
+            "is_public": "on",
+            "refcode_template": own.refcode_template,
+            "number_width": own.number_width,
+            "staff": [outsider.pk],
+        },
     )
-    user.refresh_from_db()
-    assert not user.is_superuser
-    assert set(user.groups.values_list("name", flat=True)) == groups_before
-    assert not user.user_permissions.exists()
+    assert not own.staff.filter(pk=outsider.pk).exists()
 
 
 def test_the_security_admin_grants_business_roles_to_others_but_no_superuser_or_permission(
