@@ -8,9 +8,10 @@ Decisions:
   等保 level 3 asks for two factors for administrative access; a password alone opens only
   the public view and the enrolment page. Members of the public are not offered it.
 - **One gate:** :func:`staff_block` says where a staff request must go first (change a
-  temporary password, enrol, or sign in again with a code); the admin site, the staff-page
-  decorator and the visibility policy all ask it, so no page can forget a step. A session
-  opened before the device existed is not verified, so it is sent to sign in again.
+  temporary password, enrol, or sign in again with a code); the admin site and the staff-page
+  decorator ask it, and the visibility policy grants staff scope only to a verified session,
+  so no page can forget a step. A session opened before the device existed is not verified,
+  so it is sent to sign in again.
 - **Enrolment** creates an *unconfirmed* device (a fresh secret), shows it as a QR code drawn
   locally as SVG (``qrcode``; no chart service, archives run on closed networks) and as Base32
   text, and confirms it only after a first valid code (which also verifies that session).
