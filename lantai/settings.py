@@ -59,6 +59,8 @@ SENSITIVE_TERMS = env_list("LANTAI_SENSITIVE_TERMS", [])
 INSTALLED_APPS = [
     # django.contrib.admin with an OTP-aware default site (lantai/access/totp.py).
     "lantai.access.totp.LantaiAdminConfig",
+    # Before django.contrib.auth, so that its ``createsuperuser`` (a refusal) replaces Django's.
+    "lantai.access",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,7 +72,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "lantai.audit",
-    "lantai.access",
     "lantai.archive",
     "lantai.ingest",
     "lantai.search",

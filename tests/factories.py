@@ -43,3 +43,21 @@ def make_item(fonds: Fonds, *, title: str | None = None, year: int = 2020, **fie
             title=title or f"测试文件{next(_counter)}",
             **fields,
         )
+
+
+def verified_login(client, user) -> None:
+    """Sign ``user`` in as staff must: with a TOTP code, so the session is OTP-verified.
+
+    ``client.force_login`` alone opens a password-only session, which staff pages and closed
+    records refuse (lantai/access/totp.py); this gives the user a confirmed device if they have
+    none and records it in the session as ``django_otp.login`` does after a valid code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="测试验证器", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

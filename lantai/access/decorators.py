@@ -1,8 +1,9 @@
 """Guards for staff pages (``/staff/…``), one rule with the admin's.
 
-A staff page needs a signed-in user, the page's permission, and — when the user has a
-confirmed TOTP device — a session verified with a code (the same rule the admin applies), so
-a session opened elsewhere before TOTP was turned on cannot reach staff pages either.
+A staff page needs a signed-in user, the page's permission, and a session verified with a TOTP
+code (the same gate as the admin, :func:`lantai.access.totp.staff_block`): an account with a
+temporary password is sent to change it, one without a device to enrol, and a session opened
+before enrolment (or without a code) to sign in again.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
-from lantai.access.totp import has_device, is_verified
+from lantai.access.totp import staff_block
 
 View = Callable[..., HttpResponse]
 
@@ -25,8 +28,11 @@ def staff_view(permission: str) -> Callable[[View], View]:
         @permission_required(permission, raise_exception=True)
         @wraps(view)
         def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if has_device(request.user) and not is_verified(request):
+            block = staff_block(request)
+            if block == reverse("login"):
                 return redirect_to_login(request.get_full_path())
+            if block:
+                return redirect(block)
             return view(request, *args, **kwargs)
 
         return guarded

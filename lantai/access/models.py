@@ -6,6 +6,7 @@ count. See :mod:`lantai.access.throttle` for how rows are written, read and prun
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +28,29 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username or '-'}@{self.ip or '-'} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class PendingPasswordChange(models.Model):
+    """An account whose password was set by someone else (a reset or a new account).
+
+    While this row exists the password is only a temporary one: it opens the change-password
+    page and nothing else (see :mod:`lantai.access.passwords`), so the system administrator who
+    issued it never knows the password the user keeps. The row is deleted when the user sets
+    their own password.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="pending_password_change",
+        verbose_name=_("账号"),
+    )
+    issued_by = models.CharField(_("签发人"), max_length=150, blank=True)
+    issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待修改的临时密码")
+        verbose_name_plural = _("待修改的临时密码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.issued_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,10 @@
 - The three admin roles see no more record content than the public: 三员分立 keeps system,
   security and audit administration apart from the records themselves.
 - A superuser (development only; production has none) sees everything.
+- Staff privileges count only in a session verified with a TOTP code
+  (:mod:`lantai.access.totp`): a web request's user carries ``is_verified`` (django-otp's
+  middleware), and an unverified one sees what the public sees. A user object without it comes
+  from the server side (the ``lantai`` command, tasks), where the operator is trusted.
 
 New records are ``unreviewed``, which only assigned staff see: the system fails closed.
 ``controlled`` items are released per approved utilisation request (a later feature), never here.
@@ -26,12 +30,30 @@ def public_condition(prefix: str = "") -> Q:
     return Q(**{f"{prefix}open_status": "open", f"{prefix}fonds__is_public": True})
 
 
+def _verified(user: Any) -> bool:
+    check = getattr(user, "is_verified", None)
+    return check is None or bool(check())
+
+
+def _superuser(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_superuser", False) and getattr(user, "is_active", False)
+    ) and _verified(user)
+
+
+def _fonds_staff(user: Any) -> bool:
+    """Whether ``user`` acts as an archivist or reviewer now (active, verified, with the role)."""
+    return bool(
+        getattr(user, "is_active", False) and role_codes(user) & FONDS_SCOPED_ROLES
+    ) and _verified(user)
+
+
 def item_condition(user: Any, prefix: str = "") -> Q | None:
     """A filter for items visible to ``user``; None means everything."""
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    if _superuser(user):
         return None
     condition = public_condition(prefix)
-    if getattr(user, "is_active", False) and role_codes(user) & FONDS_SCOPED_ROLES:
+    if _fonds_staff(user):
         condition |= Q(**{f"{prefix}fonds__staff": user})
     return condition
 
@@ -69,10 +91,10 @@ def item_search_tokens(item: Any) -> list[str]:
 
 def user_search_tokens(user: Any) -> list[str] | None:
     """Tokens a user's searches may match; None means every record. Mirrors item_condition."""
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    if _superuser(user):
         return None
     tokens = [PUBLIC_TOKEN]
-    if getattr(user, "is_active", False) and role_codes(user) & FONDS_SCOPED_ROLES:
+    if _fonds_staff(user):
         from lantai.archive.models import Fonds
 
         codes = Fonds.objects.filter(staff=user).values_list("code", flat=True)
@@ -82,8 +104,8 @@ def user_search_tokens(user: Any) -> list[str] | None:
 
 def sees_unredacted(user: Any, item: Any) -> bool:
     """Staff of the item's fonds read the full text; everyone else gets the masked copy."""
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+    if _superuser(user):
         return True
-    if not (getattr(user, "is_active", False) and role_codes(user) & FONDS_SCOPED_ROLES):
+    if not _fonds_staff(user):
         return False
     return item.fonds.staff.filter(pk=user.pk).exists()

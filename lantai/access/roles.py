@@ -4,10 +4,16 @@ Each staff role is a Django group whose name is its Chinese title. The three adm
 (系统管理员, 安全保密管理员, 安全审计员) are mutually exclusive: a guard on the user↔group
 relation refuses a second one however it is assigned (command, admin, shell), so no account can
 ever hold two. The public has no group: a registered member of the public is a plain user.
+
+A role's permissions are defined here, in code, and nowhere else: :func:`sync_roles` writes
+them on every migrate, and a second guard refuses any other change to a role group's
+permissions (admin, shell), so no one can raise a role — least of all one they hold — by
+editing its group.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +50,7 @@ ROLES: dict[str, Role] = {
     "secadmin": Role(
         "secadmin",
         "安全保密管理员",
-        ("auth.view_user", "auth.change_user", "auth.view_group", "auth.change_group"),
+        ("auth.view_user", "auth.change_user", "auth.view_group"),
         admin=True,
     ),
     "auditor": Role("auditor", "安全审计员", ("audit.view_auditevent",), admin=True),
@@ -57,22 +63,35 @@ class RoleConflict(ValidationError):
     """Assigning a role would break 三员分立."""
 
 
+_syncing: ContextVar[bool] = ContextVar("lantai_syncing_roles", default=False)
+ROLE_TITLES = frozenset(role.title for role in ROLES.values())
+
+
 def sync_roles() -> None:
     """Create or update the role groups and their permissions (idempotent)."""
-    for role in ROLES.values():
-        group, _ = Group.objects.get_or_create(name=role.title)
-        perms = []
-        for dotted in role.permissions:
-            app_label, codename = dotted.split(".")
-            perms.extend(
-                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.set(perms)
+    token = _syncing.set(True)
+    try:
+        for role in ROLES.values():
+            group, _ = Group.objects.get_or_create(name=role.title)
+            perms = []
+            for dotted in role.permissions:
+                app_label, codename = dotted.split(".")
+                perms.extend(
+                    Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+                )
+            group.permissions.set(perms)
+    finally:
+        _syncing.reset(token)
 
 
 def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
-    # After the archive app: by then auth has created the permissions of every app we use.
+    # After the archive app, the last app whose permissions a role names. Its own permissions
+    # are created first here: this receiver may run before auth's for the same app (the access
+    # app is listed before auth so its ``createsuperuser`` replaces Django's).
     if getattr(sender, "name", "") == "lantai.archive":
+        from django.contrib.auth.management import create_permissions
+
+        create_permissions(sender, verbosity=0, using=kwargs.get("using", "default"))
         sync_roles()
 
 
@@ -127,9 +146,35 @@ def _guard(
     _check_admin_exclusivity(adding | set(instance.groups.values_list("name", flat=True)))
 
 
+def _guard_role_permissions(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set | None, **_: Any
+) -> None:
+    if not action.startswith("pre_") or _syncing.get():
+        return
+    if reverse:  # permission.group_set.add(groups…)
+        touched = Group.objects.filter(pk__in=pk_set or []).values_list("name", flat=True)
+        titles = (
+            set(touched)
+            if action != "pre_clear"
+            else set(instance.group_set.values_list("name", flat=True))
+        )
+    else:
+        titles = {instance.name}
+    if titles & ROLE_TITLES:
+        raise RoleConflict(
+            "角色的权限由系统定义（lantai/access/roles.py），不能在后台或命令行中修改："
+            + "、".join(sorted(titles & ROLE_TITLES))
+        )
+
+
 def connect_exclusivity_guard() -> None:
     from django.contrib.auth import get_user_model
 
     m2m_changed.connect(
         _guard, sender=get_user_model().groups.through, dispatch_uid="lantai_role_exclusivity"
+    )
+    m2m_changed.connect(
+        _guard_role_permissions,
+        sender=Group.permissions.through,
+        dispatch_uid="lantai_role_permissions",
     )

@@ -1,23 +1,31 @@
-"""Optional TOTP (RFC 6238) second factor for staff, on django-otp, and the OTP-aware admin site.
+"""TOTP (RFC 6238) second factor for staff, on django-otp, and the OTP-aware admin site.
 
 Decisions:
 
-- **Who:** any staff account may enrol one TOTP device at ``/account/totp/``; members of the
-  public are not offered it. Users without a confirmed device sign in with the password alone.
+- **Who:** every staff account (a role, the staff flag or a superuser) must enrol one TOTP
+  device at ``/account/totp/`` before it may read anything the public cannot: the admin, the
+  ``/staff/`` pages and, through :mod:`lantai.access.policy`, closed records on the portal.
+  等保 level 3 asks for two factors for administrative access; a password alone opens only
+  the public view and the enrolment page. Members of the public are not offered it.
+- **One gate:** :func:`staff_block` says where a staff request must go first (change a
+  temporary password, enrol, or sign in again with a code); the admin site and the staff-page
+  decorator ask it, and the visibility policy grants staff scope only to a verified session,
+  so no page can forget a step. A session opened before the device existed is not verified,
+  so it is sent to sign in again.
 - **Enrolment** creates an *unconfirmed* device (a fresh secret), shows it as a QR code drawn
   locally as SVG (``qrcode``; no chart service, archives run on closed networks) and as Base32
-  text, and confirms it only after a first valid code. Disabling also needs a current code, so a
-  stolen session cannot quietly remove the second factor.
+  text, and confirms it only after a first valid code (which also verifies that session).
+  Disabling also needs a current code, so a stolen session cannot quietly remove the factor.
 - **Sign-in** (both ``/account/login/`` and ``/admin/login/``) asks for the code in the same
   form; a confirmed device makes it mandatory. django-otp's own per-device throttle and replay
   guard (``last_t``) apply on top of :mod:`lantai.access.throttle`.
 - **Admin:** :class:`LantaiAdminSite` is installed as the default ``admin.site`` through
   :class:`LantaiAdminConfig` (listed in ``INSTALLED_APPS`` instead of ``django.contrib.admin``),
   so every ``admin.site.register`` keeps working. Its login page is the portal's login view
-  (one throttle, one TOTP rule), and it admits a user with a device only in an OTP-verified
-  session.
-- **Audit:** device rows are audited (``otp_totp.totpdevice`` in the audit's model list, its
-  ``key`` masked as a secret), so enabling, confirming and disabling are events.
+  (one throttle, one TOTP rule); its change-password page is the one page a temporary password
+  opens (:mod:`lantai.access.passwords`).
+- **Secrets:** a device's key is shown only to its owner during enrolment, never in the admin
+  (:mod:`lantai.access.admin` replaces django-otp's device admin) nor in the audit log.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import qrcode.image.svg
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.sites import AdminSite
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 
 ISSUER = "Lantai"
@@ -46,6 +55,34 @@ def is_verified(request: HttpRequest) -> bool:
     """Whether this session was opened with an OTP code (set by ``django_otp.OTPMiddleware``)."""
     check = getattr(request.user, "is_verified", None)
     return bool(check and check())
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Staff accounts (any role, the staff flag, a superuser) need an OTP-verified session."""
+    from lantai.access.roles import role_codes
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or role_codes(user))
+
+
+def staff_block(request: HttpRequest) -> str | None:
+    """Where a staff request must go before it may see staff pages; ``None`` when it may.
+
+    In order: a temporary password is changed first, then a device is enrolled, then a session
+    not verified with a code signs in again (the login URL)."""
+    from lantai.access.passwords import must_change
+
+    user = request.user
+    if not needs_second_factor(user):
+        return None
+    if must_change(user):
+        return reverse("admin:password_change")
+    if is_verified(request):
+        return None
+    if not has_device(user):
+        return reverse("account-totp")
+    return reverse("login")
 
 
 def match(user: Any, code: str) -> Any:
@@ -110,12 +147,30 @@ class LantaiAdminSite(AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):
             return False
-        return is_verified(request) or not has_device(request.user)
+        block = staff_block(request)
+        if block is None:
+            return True
+        # A temporary password opens exactly one page: the one that replaces it.
+        return block == request.path == reverse("admin:password_change", current_app=self.name)
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         from lantai.portal.accounts import LoginView
 
+        if request.method == "GET" and request.user.is_authenticated:
+            block = staff_block(request)
+            if block and block != reverse("login"):
+                return redirect(block)  # change the temporary password / enrol first
         view = LoginView.as_view(next_page=reverse("admin:index", current_app=self.name))
+        return view(request)
+
+    def password_change(self, request: HttpRequest, extra_context: dict | None = None):
+        from lantai.access.passwords import OwnPasswordChangeView
+
+        request.current_app = self.name
+        view = OwnPasswordChangeView.as_view(
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )
         return view(request)
 
 

@@ -1,7 +1,21 @@
 """Staff back office for the archival model (Django admin, Chinese first).
 
-Querysets go through the visibility policy, so an archivist sees only the fonds assigned to
-them; the open status is the reviewer's decision and read-only for everyone else.
+Decisions:
+
+- **Scoped by assigned fonds, everywhere:** every queryset, every foreign-key choice and every
+  list filter is limited to the fonds the user is assigned to (``Fonds.staff``). The admin is
+  for arranging one's own holdings; other fonds' records, even public ones, are read on the
+  portal, so they are neither listed nor editable here, and neither their volume titles nor a
+  private fonds' name appears in a dropdown or a filter.
+- **Masks and review fields are read-only:** the open status, its reason and dates, the review
+  proposal, the joint opinion and the masks (``redactions``, ``public_text``) change only
+  through review decisions at ``/staff/review/``, which audit them and keep the masked copy
+  consistent; the extracted text is read-only once masked, so an edit cannot shift a mask.
+- **Reviewers only look here;** they decide in the review queue.
+- **A finished transfer batch is a record:** once accepted or returned nothing of it changes;
+  batches are created by ingest only, never by hand.
+- **Fonds assignments** (``Fonds.staff``) are not edited here: an archivist could otherwise
+  assign themselves; they are set with ``lantai createuser --fonds``.
 """
 
 from __future__ import annotations
@@ -10,48 +24,87 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lantai.access.policy import item_condition
 from lantai.archive.models import Component, Fonds, Item, Series, TransferBatch, Volume
-from lantai.audit.chain import record
 
-REVIEW_FIELDS = ("open_status", "open_reason", "open_decided_at", "review_again")
+REVIEW_FIELDS = (
+    "open_status",
+    "open_reason",
+    "open_decided_at",
+    "review_again",
+    "review_proposed_at",
+    "review_proposal",
+    "joint_opinion",
+)
+MASK_FIELDS = ("redactions", "public_text", "masks")
+FINAL_BATCH_STATES = frozenset({"accepted", "returned"})
+FONDS_FILTER = ("fonds", admin.RelatedOnlyFieldListFilter)
 
 
-def _fonds_scope(request) -> dict:
-    user = request.user
-    return {} if user.is_superuser else {"staff": user}
+def assigned_fonds(user) -> models.QuerySet[Fonds]:
+    """The fonds ``user`` works on in the admin (all of them only for a superuser)."""
+    if user.is_superuser:
+        return Fonds.objects.all()
+    if not user.is_authenticated:
+        return Fonds.objects.none()
+    return Fonds.objects.filter(staff=user)
+
+
+def scoped(model: type[models.Model], user) -> models.QuerySet:
+    """``model``'s rows that belong to one of ``user``'s fonds."""
+    fonds = assigned_fonds(user)
+    if model is Fonds:
+        return fonds
+    if model is Component:
+        return Component.objects.filter(item__fonds__in=fonds)
+    return model._default_manager.filter(fonds__in=fonds)
+
+
+SCOPED_MODELS = (Fonds, Series, Volume, Item, TransferBatch, Component)
+
+
+class FondsScopedAdmin(admin.ModelAdmin):
+    """Querysets and foreign-key choices limited to the user's assigned fonds."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.filter(pk__in=scoped(self.model, request.user).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model in SCOPED_MODELS:
+            kwargs["queryset"] = scoped(db_field.related_model, request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model in SCOPED_MODELS:
+            kwargs["queryset"] = scoped(db_field.related_model, request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Fonds)
-class FondsAdmin(admin.ModelAdmin):
+class FondsAdmin(FondsScopedAdmin):
     list_display = ["code", "name", "is_public", "refcode_template", "number_width"]
     search_fields = ["code", "name"]
     filter_horizontal = ["staff"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(**_fonds_scope(request)).distinct()
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("staff")
+        return fields
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(FondsScopedAdmin):
     list_display = ["fonds", "code", "name", "depth"]
-    list_filter = ["fonds"]
+    list_filter = [FONDS_FILTER]
     search_fields = ["code", "name"]
-
-    def get_queryset(self, request):
-        scope = {f"fonds__{k}": v for k, v in _fonds_scope(request).items()}
-        return super().get_queryset(request).filter(**scope).distinct()
 
 
 @admin.register(Volume)
-class VolumeAdmin(admin.ModelAdmin):
+class VolumeAdmin(FondsScopedAdmin):
     list_display = ["ref_code", "title", "year", "retention"]
     search_fields = ["ref_code", "title"]
-    list_filter = ["fonds", "retention"]
-
-    def get_queryset(self, request):
-        scope = {f"fonds__{k}": v for k, v in _fonds_scope(request).items()}
-        return super().get_queryset(request).filter(**scope).distinct()
+    list_filter = [FONDS_FILTER, "retention"]
 
 
 class ComponentInline(admin.TabularInline):
@@ -66,57 +119,62 @@ class ComponentInline(admin.TabularInline):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(FondsScopedAdmin):
     list_display = ["ref_code", "title", "creator", "date", "category", "open_status"]
-    list_filter = ["fonds", "category", "open_status", "retention", "year"]
+    list_filter = [FONDS_FILTER, "category", "open_status", "retention", "year"]
     search_fields = ["ref_code", "title", "creator", "doc_number"]
     search_help_text = _("按档号、题名、责任者或文号查找")
-    readonly_fields = ["ref_code", "created_at", "updated_at", "batch"]
+    readonly_fields = [
+        "ref_code",
+        "created_at",
+        "updated_at",
+        "batch",
+        *REVIEW_FIELDS,
+        *MASK_FIELDS,
+    ]
     inlines = [ComponentInline]
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        condition = item_condition(request.user)
-        queryset = super().get_queryset(request).select_related("fonds")
-        if condition is None:
-            return queryset
-        return queryset.filter(pk__in=Item.objects.filter(condition).values("pk"))
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # Reviewers change only the review fields (see get_readonly_fields).
-        user = request.user
-        return super().has_change_permission(request, obj) or user.has_perm("archive.review_item")
+        return super().get_queryset(request).select_related("fonds")
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        user = request.user
-        if user.is_superuser:
-            return fields
-        if not user.has_perm("archive.change_item"):
-            editable = set(REVIEW_FIELDS)
-            fields += [f.name for f in Item._meta.fields if f.name not in editable]
-        if not user.has_perm("archive.review_item"):
-            fields += REVIEW_FIELDS
+        if obj is not None:
+            fields.append("fonds")  # the 档号 names the fonds; moving an item is re-numbering
+            if obj.redactions:
+                fields.append("text")
         return list(dict.fromkeys(fields))
-
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "open_status" in form.changed_data:
-            record(
-                "review_decision",
-                obj=obj,
-                detail={"to": obj.open_status, "reason": obj.open_reason, "via": "admin"},
-            )
 
 
 @admin.register(TransferBatch)
-class TransferBatchAdmin(admin.ModelAdmin):
+class TransferBatchAdmin(FondsScopedAdmin):
     list_display = ["code", "fonds", "agency", "state", "item_count", "file_count", "created_at"]
-    list_filter = ["state", "fonds"]
+    list_filter = ["state", FONDS_FILTER]
     search_fields = ["code", "agency"]
-    readonly_fields = ["report", "registration"]
+    # Written by ingest: what was received, by whom, when, and what the checks found.
+    readonly_fields = [
+        "fonds",
+        "code",
+        "source_name",
+        "source_kind",
+        "state",
+        "item_count",
+        "volume_count",
+        "file_count",
+        "byte_count",
+        "report",
+        "registration",
+        "received_by",
+        "created_at",
+        "finished_at",
+    ]
 
-    def get_queryset(self, request):
-        scope = {f"fonds__{k}": v for k, v in _fonds_scope(request).items()}
-        return super().get_queryset(request).filter(**scope).distinct()
+    def has_add_permission(self, request) -> bool:
+        return False  # batches come from ingest (/staff/ingest/, lantai ingest)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.state in FINAL_BATCH_STATES:
+            return False
+        return super().has_change_permission(request, obj)

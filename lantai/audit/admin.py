@@ -1,6 +1,30 @@
-from django.contrib import admin
+"""The audit log in the admin: read-only, with a form to check a value against a digest.
 
+Field values are stored as keyed digests (:mod:`lantai.audit.digests`); the auditor checks a
+value they were given ("was this field set to X?") with the "核对取值" page of an event. Each
+check is itself an audit event, so trying many values is visible in the log.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from lantai.audit.chain import record
+from lantai.audit.digests import check_event
 from lantai.audit.models import AuditEvent
+
+
+class CheckValueForm(forms.Form):
+    field = forms.CharField(label=_("字段名"), max_length=64, help_text=_("如 title、description"))
+    value = forms.CharField(
+        label=_("待核对的取值"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 @admin.register(AuditEvent)
@@ -20,3 +44,33 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_urls(self):
+        check = self.admin_site.admin_view(self.check_value_view)
+        return [path("<int:seq>/check/", check, name="audit_auditevent_check"), *super().get_urls()]
+
+    def check_value_view(self, request, seq: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(AuditEvent, seq=seq)
+        form = CheckValueForm(request.POST or None)
+        outcome = None
+        if request.method == "POST" and form.is_valid():
+            field, value = form.cleaned_data["field"].strip(), form.cleaned_data["value"]
+            outcome = check_event(event, field, value)
+            record(
+                "audit_value_checked",
+                object_type="audit.auditevent",
+                object_id=str(event.seq),
+                object_repr=f"#{event.seq}",
+                detail={"field": field, "matched": sorted(k for k, v in outcome.items() if v)},
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("核对取值"),
+            "event": event,
+            "form": form,
+            "outcome": outcome,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "audit/check_value.html", context)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantai.audit.context import current_actor
+from lantai.audit.digests import object_name
 from lantai.audit.models import AuditEvent, ChainHead
 
 GENESIS = "0" * 64
@@ -60,7 +61,7 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:255]
+        object_repr = object_repr or object_name(obj)[:255]
     fields = {
         "actor": actor or current_actor(),
         "action": action,
@@ -95,7 +96,7 @@ def record_many(
                 "action": action,
                 "object_type": obj._meta.label_lower,
                 "object_id": str(obj.pk),
-                "object_repr": str(obj)[:255],
+                "object_repr": object_name(obj)[:255],
                 "outcome": outcome,
                 "detail": _jsonable(detail),
             }

@@ -1,13 +1,13 @@
 """Record every model change made through the app as an audit event.
 
 A ``pre_save`` handler reads the stored row so an update's event lists exactly which fields
-changed from what to what; long texts are summarised (length and digest), secrets are never
-written. Logins and failed logins are events too.
+changed; the values are kept as keyed digests the auditor can check but not read, and objects
+are named by 档号 (:mod:`lantai.audit.digests`); secrets are never written. Logins and failed
+logins are events too.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,32 +16,16 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from lantai.audit.chain import record
+from lantai.audit.digests import object_name, shown
 
-AUDITED_APPS = {"archive", "access", "ingest", "services", "exhibits"}
+AUDITED_APPS = {"archive", "access", "ingest"}
 AUDITED_MODELS = {"auth.user", "auth.group", "otp_totp.totpdevice"}
-SECRET_FIELDS = {"password", "key"}  # "key": a TOTP device's shared secret
-# Item.masks holds the masked words themselves: the review's own event names masks by number.
-SUMMARISED_FIELDS = {"masks"}
 IGNORED_FIELDS = {"last_login", "updated_at"}
-LONG_TEXT = 200
 
 
 def is_audited(model: type[Model]) -> bool:
     meta = model._meta
     return meta.app_label in AUDITED_APPS or meta.label_lower in AUDITED_MODELS
-
-
-def _value(field_name: str, value: Any) -> Any:
-    if field_name in SECRET_FIELDS:
-        return "（已更改）"
-    if field_name in SUMMARISED_FIELDS and isinstance(value, list):
-        return f"（{len(value)} 项）"
-    if isinstance(value, str) and len(value) > LONG_TEXT:
-        digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
-        return f"（{len(value)} 字，sha256 {digest}…）"
-    return (
-        value if isinstance(value, (str, int, float, bool, type(None), list, dict)) else str(value)
-    )
 
 
 def _field_values(instance: Model) -> dict[str, Any]:
@@ -64,14 +48,16 @@ def _on_save(
 ) -> None:
     if raw or not is_audited(sender):
         return
-    new = _field_values(instance)
+    new, label = _field_values(instance), sender._meta.label_lower
     if created:
-        detail = {k: _value(k, v) for k, v in new.items() if v not in (None, "") and k != "id"}
+        detail = {
+            k: shown(label, k, v) for k, v in new.items() if v not in (None, "") and k != "id"
+        }
         record("create", obj=instance, detail={"fields": detail})
         return
     old = getattr(instance, "_audit_old", None) or {}
     changes = {
-        k: [_value(k, old.get(k)), _value(k, v)]
+        k: [shown(label, k, old.get(k)), shown(label, k, v)]
         for k, v in new.items()
         if k in old and old[k] != v and k not in IGNORED_FIELDS
     }
@@ -89,7 +75,7 @@ def _on_m2m(
 ) -> None:
     if action not in {"post_add", "post_remove", "post_clear"} or not is_audited(type(instance)):
         return
-    names = sorted(str(obj) for obj in model._base_manager.filter(pk__in=pk_set or []))
+    names = sorted(object_name(obj) for obj in model._base_manager.filter(pk__in=pk_set or []))
     relation = sender._meta.model_name
     record(f"m2m_{action.removeprefix('post_')}", obj=instance, detail={relation: names})
 

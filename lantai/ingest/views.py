@@ -72,12 +72,23 @@ def _finished(request: HttpRequest, result) -> HttpResponse:
     return render(request, "ingest/task.html", {"result": result, "report": report})
 
 
+def _task_in_scope(user, result) -> bool:
+    """A task is visible only to staff of the fonds it ingests into (its second argument)."""
+    if user.is_superuser:
+        return True
+    args = list(getattr(result, "args", None) or [])
+    fonds_code = args[1] if len(args) > 1 else result.kwargs.get("fonds_code")
+    return Fonds.objects.filter(code=fonds_code, staff=user).exists()
+
+
 @staff_view("archive.view_transferbatch")
 def task_status(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
         result = ingest_upload.get_result(task_id)
     except Exception:
         raise Http404(_("没有这个接收任务")) from None
+    if not _task_in_scope(request.user, result):
+        raise Http404(_("没有这个接收任务"))  # the same answer as for a task that does not exist
     if result.is_finished:
         return _finished(request, result)
     return render(request, "ingest/task.html", {"result": result, "report": None})

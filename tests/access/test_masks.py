@@ -17,7 +17,7 @@ from lantai.access.review import ReviewError, add_masks, decide, remove_masks
 from lantai.archive.models import Component, Item
 from lantai.audit.models import AuditEvent
 from lantai.search.indexer import to_document
-from tests.factories import make_item
+from tests.factories import make_item, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_the_audit_event_of_a_mask_names_fields_not_words(record):
 
 
 def test_the_review_page_shows_the_description(client, reviewer, record):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     page = client.get(f"/staff/review/item/{record.pk}/").content.decode()
     assert record.description in page
 
@@ -153,7 +153,7 @@ def test_a_masked_description_is_shown_masked_on_the_public_page(client, record)
 
 
 def test_a_decision_takes_the_servers_time_whatever_the_form_says(client, reviewer, record):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     before = timezone.now()
     client.post(
         "/staff/review/decide/",
@@ -170,7 +170,7 @@ def test_a_decision_takes_the_servers_time_whatever_the_form_says(client, review
 
 
 def test_a_review_again_date_in_the_past_is_refused(client, reviewer, record):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     response = client.post(
         "/staff/review/decide/",
         {"items": [record.pk], "decision": "open", "reason": "x", "review_again": "2001-01-01"},
@@ -192,7 +192,7 @@ def test_a_review_again_date_from_today_on_is_accepted(record):
 
 @pytest.mark.parametrize("bad", ["²", "٣", "12345678901234567890", "-1", "1.0", " "])
 def test_malformed_item_ids_are_refused_with_a_chinese_message(client, reviewer, record, bad):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     response = client.post(
         "/staff/review/decide/",
         {"items": [str(record.pk), bad], "decision": "open", "reason": "已满二十五年"},
@@ -207,7 +207,7 @@ def test_malformed_item_ids_are_refused_with_a_chinese_message(client, reviewer,
     ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "///evil.example"],
 )
 def test_next_never_leaves_the_site(client, reviewer, record, target):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     response = client.post(
         "/staff/review/decide/",
         {"items": [record.pk], "decision": "open", "reason": "已满二十五年", "next": target},
@@ -216,7 +216,7 @@ def test_next_never_leaves_the_site(client, reviewer, record, target):
 
 
 def test_next_on_the_site_is_followed(client, reviewer, record):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     target = f"/staff/review/item/{record.pk}/"
     response = client.post(
         "/staff/review/decide/",
@@ -226,7 +226,7 @@ def test_next_on_the_site_is_followed(client, reviewer, record):
 
 
 def test_masks_from_the_form_accumulate(client, reviewer, record):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     for word in (NAME, "李四"):
         client.post(
             "/staff/review/decide/",
@@ -238,7 +238,7 @@ def test_masks_from_the_form_accumulate(client, reviewer, record):
 
 def test_a_reviewer_lifts_a_mask_from_the_review_page(client, reviewer, record):
     record = add_masks(record, [NAME], "涉及个人信息")
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     page = client.get(f"/staff/review/item/{record.pk}/").content.decode()
     assert "取消所选遮蔽" in page
     client.post(
@@ -251,7 +251,7 @@ def test_a_reviewer_of_another_fonds_cannot_lift_a_mask(client, other_fonds, rec
     from tests.factories import make_user
 
     record = add_masks(record, [NAME], "涉及个人信息")
-    client.force_login(make_user("reviewer2", "reviewer", fonds=[other_fonds]))
+    verified_login(client, make_user("reviewer2", "reviewer", fonds=[other_fonds]))
     response = client.post(
         f"/staff/review/item/{record.pk}/unmask/", {"masks": ["1"], "reason": "x"}
     )
@@ -262,7 +262,7 @@ def test_a_reviewer_of_another_fonds_cannot_lift_a_mask(client, other_fonds, rec
 def test_the_field_change_event_does_not_spell_out_the_masked_words(record):
     add_masks(record, [NAME], "涉及个人信息")
     update = AuditEvent.objects.filter(action="update", object_id=str(record.pk)).first()
-    assert update.detail["changes"]["masks"] == ["（0 项）", "（1 项）"]
+    assert NAME not in str(update.detail) and NAME not in update.object_repr
     review_event = AuditEvent.objects.get(action="redaction")
     assert NAME not in review_event.object_repr + str(review_event.detail)
 

@@ -8,7 +8,7 @@ import pytest
 
 from lantai.access.queue import queue_for
 from lantai.audit.models import AuditEvent
-from tests.factories import make_item
+from tests.factories import make_item, verified_login
 
 TODAY = datetime.date(2026, 11, 21)
 
@@ -41,7 +41,7 @@ def test_queue_excludes_fonds_the_reviewer_is_not_assigned(reviewer, other_fonds
 
 
 def test_queue_page_shows_flags_with_their_explanation(client, reviewer, due):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     body = client.get("/staff/review/").content.decode()
     assert due.title in body
     assert "手机" in body or "电话" in body
@@ -49,7 +49,7 @@ def test_queue_page_shows_flags_with_their_explanation(client, reviewer, due):
 
 def test_bulk_decision_is_recorded_and_audited(client, reviewer, due, fonds):
     other = make_item(fonds, title="一九九六年表彰决定", year=1996)
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     client.post(
         "/staff/review/decide/",
         {"items": [due.pk, other.pk], "decision": "open", "reason": "已满二十五年"},
@@ -61,14 +61,14 @@ def test_bulk_decision_is_recorded_and_audited(client, reviewer, due, fonds):
 
 
 def test_decision_without_reason_is_refused(client, reviewer, due):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     client.post("/staff/review/decide/", {"items": [due.pk], "decision": "open", "reason": ""})
     due.refresh_from_db()
     assert due.open_status == "unreviewed"
 
 
 def test_archivist_without_review_permission_cannot_decide(client, archivist, due):
-    client.force_login(archivist)
+    verified_login(client, archivist)
     response = client.post(
         "/staff/review/decide/", {"items": [due.pk], "decision": "open", "reason": "x"}
     )
@@ -79,7 +79,7 @@ def test_archivist_without_review_permission_cannot_decide(client, archivist, du
 
 def test_reviewer_cannot_decide_items_of_other_fonds(client, reviewer, other_fonds):
     elsewhere = make_item(other_fonds, title="他馆文件", year=1980)
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     client.post(
         "/staff/review/decide/", {"items": [elsewhere.pk], "decision": "open", "reason": "x"}
     )
@@ -88,7 +88,7 @@ def test_reviewer_cannot_decide_items_of_other_fonds(client, reviewer, other_fon
 
 
 def test_decision_from_the_item_page_confirms_on_that_page(client, reviewer, due):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     page = f"/staff/review/item/{due.pk}/"
     response = client.post(
         "/staff/review/decide/",
@@ -109,7 +109,7 @@ def test_recent_item_proposed_for_early_review_enters_the_queue(reviewer, fonds)
 
 
 def test_joint_review_opinion_is_kept_with_the_decision(client, reviewer, due):
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     client.post(
         "/staff/review/decide/",
         {

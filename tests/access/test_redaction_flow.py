@@ -11,7 +11,7 @@ from lantai.access.review import ReviewError, decide, redact_terms
 from lantai.audit.models import AuditEvent
 from lantai.search.indexer import apply_outbox
 from lantai.search.service import search_for
-from tests.factories import make_item
+from tests.factories import make_item, verified_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,7 +55,7 @@ def test_public_item_page_and_api_never_contain_the_passage(client, redacted):
 
 
 def test_staff_of_the_fonds_still_read_the_full_text(client, archivist, redacted):
-    client.force_login(archivist)
+    verified_login(client, archivist)
     page = client.get(f"/item/{quote(redacted.ref_code)}").content.decode()
     assert SECRET in page
 
@@ -74,7 +74,7 @@ def test_masking_a_word_that_is_not_in_the_text_is_refused(fonds):
 
 def test_reviewer_masks_terms_from_the_queue_form(client, reviewer, fonds):
     item = make_item(fonds, title="一九九〇年名单", year=1990, text=f"名单：{SECRET}、李四。")
-    client.force_login(reviewer)
+    verified_login(client, reviewer)
     client.post(
         "/staff/review/decide/",
         {

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from lantai.access.admin import LantaiUserForm
@@ -56,3 +59,18 @@ def test_admin_form_reports_role_conflict_instead_of_crashing(sysadmin):
 def test_unknown_role_is_refused(public):
     with pytest.raises(RoleConflict, match="未知角色"):
         assign_role(public, "superuser")
+
+
+def test_a_generated_initial_password_is_temporary(db):
+    from django.core.management import call_command
+
+    from lantai.access.passwords import must_change
+
+    call_command("createuser", "wang", "--role", "archivist", stdout=io.StringIO())
+    assert must_change(get_user_model().objects.get(username="wang"))
+
+
+def test_role_groups_keep_their_archive_permissions_after_migrate(db):
+    """The access app migrates before auth (for createsuperuser); its role sync still sees
+    the archive app's permissions."""
+    assert Group.objects.get(name="档案员").permissions.filter(codename="change_item").exists()

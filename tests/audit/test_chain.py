@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from lantai.audit.chain import record, record_many, verify
+from lantai.audit.digests import matches
 from lantai.audit.models import AuditEvent
 from tests.factories import make_item
 
@@ -28,7 +29,9 @@ def test_model_changes_through_the_app_are_recorded(fonds):
     item.save()
     events = AuditEvent.objects.filter(object_type="archive.item", object_id=str(item.pk))
     update = events.get(action="update")
-    assert update.detail["changes"]["title"] == ["原题名", "新题名"]
+    old, new = update.detail["changes"]["title"]
+    assert matches("archive.item", "title", "原题名", old)
+    assert matches("archive.item", "title", "新题名", new)
     assert events.filter(action="create").exists()
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lantai.archive.models import Item, TransferBatch
-from tests.factories import make_user
+from tests.factories import make_user, verified_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +30,7 @@ def zipped(folder: Path) -> SimpleUploadedFile:
 
 
 def test_archivist_uploads_a_zip_and_sees_the_report_table(client, archivist, make_folder):
-    client.force_login(archivist)
+    verified_login(client, archivist)
     response = client.post(
         "/staff/ingest/",
         {"fonds": "J001", "agency": "区政府办公室", "package": zipped(make_folder())},
@@ -44,7 +44,7 @@ def test_archivist_uploads_a_zip_and_sees_the_report_table(client, archivist, ma
 
 
 def test_check_only_upload_changes_nothing(client, archivist, make_folder):
-    client.force_login(archivist)
+    verified_login(client, archivist)
     body = client.post(
         "/staff/ingest/",
         {"fonds": "J001", "package": zipped(make_folder()), "check_only": "on"},
@@ -66,9 +66,9 @@ def test_anonymous_is_sent_to_login(client, db):
 def test_archivist_of_another_fonds_cannot_read_the_batch(
     client, archivist, other_fonds, make_folder
 ):
-    client.force_login(archivist)
+    verified_login(client, archivist)
     client.post("/staff/ingest/", {"fonds": "J001", "package": zipped(make_folder())})
     code = TransferBatch.objects.get().code
     stranger = make_user("stranger", "archivist", fonds=[other_fonds])
-    client.force_login(stranger)
+    verified_login(client, stranger)
     assert client.get(f"/staff/ingest/batch/{code}/").status_code == 404

@@ -160,9 +160,10 @@ def test_admin_refuses_a_session_not_verified_by_the_code(client, archivist, enr
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
 
-def test_staff_without_a_device_sign_in_with_the_password_alone(client, archivist):
+def test_staff_without_a_device_are_sent_to_enrol_after_the_password(client, archivist):
     assert sign_in(client).status_code == 302
-    assert client.get("/admin/").status_code == 200
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == "/account/totp/"
 
 
 def test_enabling_and_disabling_totp_is_audited(client, archivist, enrolled):

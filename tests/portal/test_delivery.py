@@ -11,6 +11,7 @@ from PIL import Image
 from lantai.archive.models import Component, Item
 from lantai.audit.models import AuditEvent
 from lantai.ingest.batch import ingest
+from tests.factories import verified_login
 from tests.ingest.builders import row
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,7 +105,7 @@ def test_a_masked_records_copy_is_its_masked_text_under_a_masked_name(client, fo
 
 def test_staff_of_the_fonds_get_the_pdf_under_its_own_name(client, fonds, archivist, settings):
     item, component = _masked_pdf_item(fonds, settings)
-    client.force_login(archivist)
+    verified_login(client, archivist)
     response = client.get(f"/item/{quote(item.ref_code)}/file/{component.pk}")
     assert response["Content-Type"] == "application/pdf"
     assert f"{NAME}任职通知.pdf" in unquote(response["Content-Disposition"])

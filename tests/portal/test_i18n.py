@@ -19,7 +19,7 @@ from django.utils import translation
 
 from lantai.archive import domains
 from lantai.search.indexer import apply_outbox
-from tests.factories import make_item
+from tests.factories import make_item, verified_login
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "lantai" / "locale" / "en" / "LC_MESSAGES"
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -36,7 +36,7 @@ def _messages(catalog) -> dict[tuple[str | None, str], str]:
 
 def test_item_change_page_speaks_english_on_request(client, archivist, fonds):
     item = make_item(fonds, title="关于道路改造的通知")
-    client.force_login(archivist)
+    verified_login(client, archivist)
     url = f"/admin/archive/item/{item.pk}/change/"
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     for label in ("Reference code", "Title", "Retention period", "Access status", "Creator"):
@@ -49,7 +49,7 @@ def test_item_change_page_speaks_english_on_request(client, archivist, fonds):
 
 def test_item_list_speaks_english_on_request(client, archivist, fonds):
     make_item(fonds, title="关于道路改造的通知")
-    client.force_login(archivist)
+    verified_login(client, archivist)
     body = client.get("/admin/archive/item/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     for label in ("Reference code", "Title", "Record category", "Access status", "Unreviewed"):
         assert label in body
@@ -59,7 +59,7 @@ def test_item_list_speaks_english_on_request(client, archivist, fonds):
 
 
 def test_admin_index_uses_english_plurals(client, archivist):
-    client.force_login(archivist)
+    verified_login(client, archivist)
     body = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Records" in body  # the archive app
     assert "Items" in body
@@ -68,7 +68,7 @@ def test_admin_index_uses_english_plurals(client, archivist):
 
 def test_item_pages_stay_chinese_by_default(client, archivist, fonds):
     item = make_item(fonds)
-    client.force_login(archivist)
+    verified_login(client, archivist)
     change = client.get(f"/admin/archive/item/{item.pk}/change/").content.decode()
     listing = client.get("/admin/archive/item/").content.decode()
     for body in (change, listing):

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from tests.factories import verified_login
+
 
 def test_healthz_answers_200(client, db):
     response = client.get("/healthz")
@@ -31,5 +33,5 @@ def test_public_user_can_open_an_open_item_page(client, open_item):
 
 
 def test_archivist_can_open_closed_item_of_assigned_fonds(client, archivist, closed_item):
-    client.force_login(archivist)
+    verified_login(client, archivist)
     assert client.get(f"/item/{quote(closed_item.ref_code)}").status_code == 200

@@ -33,7 +33,7 @@ from lantai.access.review import add_masks, decide
 from lantai.archive.models import Component
 from lantai.search.indexer import apply_outbox
 from lantai.text.normalise import fold_for_search
-from tests.factories import make_item, make_user
+from tests.factories import make_item, make_user, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def viewer_login(client, fonds, other_fonds):
             **{role: (lambda role=role: make_user(role, role)) for role in VIEWERS[4:]},
         }
         if viewer != "anonymous":
-            client.force_login(users[viewer]())
+            verified_login(client, users[viewer]())
 
     return login
 

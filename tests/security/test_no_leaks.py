@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lantai.search.indexer import apply_outbox
-from tests.factories import make_fonds, make_item
+from tests.factories import make_fonds, make_item, verified_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,7 +86,7 @@ def test_public_surfaces_never_show_a_hidden_record(client, hidden, persona, req
 
 @pytest.mark.parametrize("persona", ["sysadmin", "secadmin", "auditor"])
 def test_admin_roles_see_no_hidden_record_content(client, hidden, persona, request):
-    client.force_login(request.getfixturevalue(persona))
+    verified_login(client, request.getfixturevalue(persona))
     for url in surfaces(hidden):
         assert_no_leak(client.get(url), hidden, unquote(url))
 

@@ -1,3 +1,10 @@
+"""``lantai createuser``: the one way to create staff accounts with a role.
+
+A generated initial password is temporary (the operator read it off the console): the user
+replaces it at the first sign-in, then enrols TOTP (:mod:`lantai.access.passwords`). A password
+given on standard input is the user's own (typed by them, or set by provisioning).
+"""
+
 from __future__ import annotations
 
 import secrets
@@ -8,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from lantai.access.passwords import mark_temporary
 from lantai.access.roles import ROLES, RoleConflict, assign_role
 from lantai.archive.models import Fonds
 from lantai.cli_base import LantaiCommand
@@ -49,9 +57,13 @@ class Command(LantaiCommand):
                     assign_role(user, role)
                 for f in fonds:
                     f.staff.add(user)
+                if generated:
+                    mark_temporary(user, "lantai createuser")
         except (RoleConflict, ValidationError) as error:
             raise CommandError("；".join(error.messages)) from None
         titles = "、".join(ROLES[r].title for r in options["role"])
         self.stdout.write(f"已创建账号 {username}（{titles}）")
         if generated:
-            self.stdout.write(f"初始密码（只显示这一次）：{password}")
+            self.stdout.write(
+                f"初始密码（只显示这一次，首次登录须改为本人密码并绑定两步验证）：{password}"
+            )
