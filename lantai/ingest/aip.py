@@ -19,7 +19,8 @@ Design decisions:
 - Metadata is JSON, not METS: one self-describing document (``"format": "lantai-aip/1"``) that
   any language reads without schemas. Its parts follow PREMIS semantic units: ``object``
   (identifier = 档号, descriptive fields with their DA/T 18 labels), ``files`` (PREMIS object
-  characteristics: size, fixity SHA-256 + SM3, format key/PUID/MIME, role) and ``events``
+  characteristics: size, fixity SHA-256 + SM3, format key/PUID (and who named it)/MIME,
+  role) and ``events``
   (PREMIS events: ``eventType``, ``eventDateTime``, ``eventOutcome``, ``eventDetail``,
   ``linkingAgent``). It sits under ``data/`` so the payload manifests protect it as well.
 - Originals live under ``data/original/`` rather than directly in ``data/`` so that a received
@@ -74,6 +75,7 @@ class StoredFile:
     format: str = ""
     puid: str = ""
     mime: str = ""
+    puid_basis: str = ""  # who named the PUID: "siegfried", "lantai" (content rule) or ""
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,7 @@ def _write_payload(writer: _Writer, item: SubmittedItem, texts: dict[str, str]) 
                 found.key,
                 found.puid,
                 found.mime,
+                found.puid_basis,
             )
         )
     for name, text in texts.items():
