@@ -44,7 +44,18 @@ class IngestError(Exception):
 
 @dataclass
 class IngestReport:
-    status: str  # accepted | returned | checked (--check-only)
+    """What ``ingest --json`` prints (DESIGN §6): ``batch``, ``status``, ``items``, ``files``,
+    ``bytes``, ``checks`` and, when accepted, ``records``; plus ``fonds``, ``warnings``,
+    ``check_only`` and ``would_accept``.
+
+    ``status`` is ``accepted`` or ``returned`` for a real run. A ``--check-only`` run registers
+    nothing (``batch`` is null): it says ``returned`` when the submission *would* be returned,
+    so scripts and the exit code treat it as the failure it is, and ``checked`` when it would be
+    accepted — not ``accepted``, because nothing was received. ``would_accept`` answers the
+    question directly in both modes.
+    """
+
+    status: str  # accepted | returned | checked (--check-only, would be accepted)
     fonds: str
     batch: str | None = None
     items: int = 0
@@ -53,6 +64,8 @@ class IngestReport:
     checks: list[dict] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    check_only: bool = False
+    would_accept: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -65,6 +78,8 @@ class IngestReport:
             "checks": self.checks,
             "records": self.records,
             "warnings": self.warnings,
+            "check_only": self.check_only,
+            "would_accept": self.would_accept,
         }
 
 
@@ -93,9 +108,10 @@ def ingest(
             results = run_checks(submission, context)
             progress("四性检测", 1, 1)
             report = _report(submission, fonds, results)
+            report.check_only, report.would_accept = check_only, accepted(results)
             if check_only:
-                report.status = "checked"
-            elif not accepted(results):
+                report.status = "checked" if report.would_accept else "returned"
+            elif not report.would_accept:
                 report.status = "returned"
                 report.batch = _register_returned(submission, fonds, agency, path, results).code
             else:

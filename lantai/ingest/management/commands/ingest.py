@@ -43,6 +43,10 @@ class Command(LantaiCommand):
                     progress=callback,
                 )
         except (IngestError, RefCodeError, DomainError) as error:
+            if quiet:  # --json: still one JSON document on stdout, for scripts
+                self.stdout.write(
+                    json.dumps({"status": "error", "error": str(error)}, ensure_ascii=False)
+                )
             raise CommandError(str(error)) from None
         if quiet:
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
@@ -94,9 +98,11 @@ class Command(LantaiCommand):
         summary = f"{report.items} 件，{report.files} 个文件，{report.bytes} 字节"
         if report.status == "accepted":
             console.print(f"[green]已接收入库[/]：批次 {report.batch}，{summary}")
+        elif report.check_only and not report.would_accept:
+            console.print(f"[red]仅检测（未入库）：检测未通过，正式移交将被退回[/]：{summary}")
         elif report.status == "returned":
             console.print(
                 f"[red]检测未通过，已退回[/]：批次 {report.batch}，{summary}；馆藏未作任何改动"
             )
         else:
-            console.print(f"仅检测（未入库）：{summary}")
+            console.print(f"仅检测（未入库）：检测通过，可正式移交：{summary}")
