@@ -36,6 +36,7 @@ from lantai.text import ExtractResult, extract
 Progress = Callable[[str, int, int], None]
 CHUNK = 250  # items extracted, packaged and inserted together (bounds memory; see _store_items)
 AIP_WORKERS = 4  # threads writing bags (file creation and hashing release the GIL)
+DIGEST_QUERY = 500  # digests per IN (...) query: below every database's parameter limit
 
 
 class IngestError(Exception):
@@ -138,6 +139,23 @@ def _context(fonds: Fonds, defaults: dict[str, str]) -> CheckContext:
     def existing(codes) -> set[str]:
         return set(Item.objects.filter(ref_code__in=list(codes)).values_list("ref_code", flat=True))
 
+    def held_digests(digests) -> dict[str, str]:
+        """digest → the lowest 档号 holding it among the fonds' stored originals."""
+        digests, held = list(digests), {}
+        for start in range(0, len(digests), DIGEST_QUERY):
+            rows = (
+                Component.objects.filter(
+                    item__fonds=fonds,
+                    role="master",
+                    sha256__in=digests[start : start + DIGEST_QUERY],
+                )
+                .order_by("item__ref_code")
+                .values_list("sha256", "item__ref_code")
+            )
+            for digest, ref_code in rows:
+                held.setdefault(digest, ref_code)
+        return held
+
     def group_max(group: str) -> int:
         counter = RefCodeCounter.objects.filter(fonds=fonds, group=group).first()
         return counter.last_number if counter else 0
@@ -145,6 +163,7 @@ def _context(fonds: Fonds, defaults: dict[str, str]) -> CheckContext:
     return CheckContext(
         grammar=fonds.grammar,
         existing_ref_codes=existing,
+        existing_digests=held_digests,
         group_max_number=group_max,
         defaults={"fonds": fonds.code, **{k: v for k, v in defaults.items() if v}},
         clamd=os.environ.get("LANTAI_CLAMD") or None,

@@ -42,12 +42,15 @@ def require_shared_data(name: str = "") -> Path:
 HEADER = ["档号", "题名", "责任者", "日期", "保管期限", "密级", "页数", "文件名"]
 
 
-def pdf_bytes() -> bytes:
-    """A valid one-page PDF made with pypdf."""
+def pdf_bytes(title: str = "") -> bytes:
+    """A valid one-page PDF made with pypdf; ``title`` (document metadata) makes it unique, as
+    the files of a real transfer are (1-8 refuses two files with the same content)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
+    if title:
+        writer.add_metadata({"/Title": title})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -99,7 +102,7 @@ def make_folder(tmp_path: Path) -> MakeFolder:
         root = tmp_path / name
         root.mkdir()
         rows = rows if rows is not None else [row(n) for n in (1, 2, 3)]
-        content = {r["文件名"]: pdf_bytes() for r in rows if r.get("文件名")}
+        content = {r["文件名"]: pdf_bytes(r["文件名"]) for r in rows if r.get("文件名")}
         content.update(files or {})
         for relative, data in content.items():
             if data is None:

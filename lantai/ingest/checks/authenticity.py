@@ -6,7 +6,9 @@
 - 1-5 plausibility: no future dates, 年度 agrees with 日期, 页数 positive
 - 1-6 no control characters or U+FFFD (a decoding accident) in metadata
 - 1-7 档号 well-formed per the fonds' grammar, or enough given to allocate one
-- 1-8 no duplicate 档号 (in the batch or the archive), 文号, or file shared by two items
+- 1-8 no duplicate 档号 (in the batch or the archive), 文号, or file shared by two items; no
+  file whose content (SHA-256) is already held in the fonds or appears twice in the batch — an
+  exact re-upload of an accepted transfer would otherwise be numbered and stored again
 - 1-10 recorded size and format agree with the bitstream; the extension agrees with the format
 - 1-11 every catalogue row is linked to files that exist (reading problems)
 - 1-12 package structure: catalogue, 说明文件, BagIt structure (reading problems)
@@ -164,7 +166,38 @@ def no_duplicates(submission: Submission, context: CheckContext) -> CheckResult:
     failures += [f"文号「{n}」在本批中出现 {c} 次" for (n, _), c in numbers.items() if c > 1]
     files = Counter(f.name for f in submission.files)
     failures += [f"文件「{name}」被 {c} 个条目引用" for name, c in files.items() if c > 1]
-    return result("1-8", failures, "档号、文号、文件均无重复")
+    failures += _duplicate_contents(submission, context)
+    return result("1-8", failures, "档号、文号、文件及文件内容均无重复")
+
+
+def _duplicate_contents(submission: Submission, context: CheckContext) -> list[str]:
+    """Files whose SHA-256 is already held in the fonds, or shared by two files of the batch.
+
+    Empty files are left to 2-7 (they all share one digest). A file whose digest could not be
+    computed is left to 2-11/3-4."""
+    first: dict[str, tuple[SubmittedItem, str]] = {}
+    failures = []
+    for item in submission.items:
+        for f in item.files:
+            digest = f.computed.get("sha256")
+            if not digest or f.size == 0:
+                continue
+            if digest in first:
+                other_item, other = first[digest]
+                failures.append(
+                    f"{item.where()} 文件「{f.name}」与{other_item.where()} 文件「{other}」"
+                    "内容完全相同：同一文件不应重复移交"
+                )
+            else:
+                first[digest] = (item, f.name)
+    held = context.existing_digests(list(first))
+    for digest, ref_code in sorted(held.items(), key=lambda pair: pair[1]):
+        item, name = first[digest]
+        failures.append(
+            f"{item.where()} 文件「{name}」已在馆藏中（档号「{ref_code}」，SHA-256 "
+            f"{digest[:12]}…）：是重复移交，请从提交包中删除"
+        )
+    return failures
 
 
 def file_properties_match(submission: Submission, context: CheckContext) -> CheckResult:
