@@ -24,9 +24,10 @@ from django.utils import timezone
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
 from lantai.audit.chain import record, record_many
 from lantai.audit.context import current_actor
+from lantai.env import require_virus_check as virus_check_setting
 from lantai.ingest import storage
 from lantai.ingest.aip import AipBatch, check_events
-from lantai.ingest.checks import CheckContext, CheckResult, accepted, run_checks
+from lantai.ingest.checks import VIRUS_ITEMS, CheckContext, CheckResult, accepted, run_checks
 from lantai.ingest.records import Extracted, build_components, build_item, ref_codes_for
 from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
@@ -95,9 +96,16 @@ def ingest(
     agency: str = "",
     defaults: dict[str, str] | None = None,
     check_only: bool = False,
+    require_virus_check: bool | None = None,
     progress: Progress = _noop,
 ) -> IngestReport:
+    """Receive the submission at ``path`` (see the module docstring).
+
+    ``require_virus_check`` returns a batch whose virus checks could not be performed (no
+    ClamAV); ``None`` takes ``LANTAI_REQUIRE_VIRUS_CHECK``."""
     path = Path(path)
+    if require_virus_check is None:
+        require_virus_check = virus_check_setting()
     if not path.exists():
         raise IngestError(f"提交包不存在：{path}")
     with storage.exclusive():
@@ -105,16 +113,21 @@ def ingest(
         with open_submission(path) as submission:
             fonds = _resolve_fonds(submission, fonds_code)
             context = _context(fonds, defaults or {})
+            if require_virus_check:
+                context.required = context.required | VIRUS_ITEMS
             progress("四性检测", 0, 1)
             results = run_checks(submission, context)
             progress("四性检测", 1, 1)
             report = _report(submission, fonds, results)
-            report.check_only, report.would_accept = check_only, accepted(results)
+            report.check_only = check_only
+            report.would_accept = accepted(results, context.required)
             if check_only:
                 report.status = "checked" if report.would_accept else "returned"
             elif not report.would_accept:
                 report.status = "returned"
-                report.batch = _register_returned(submission, fonds, agency, path, results).code
+                report.batch = _register_returned(
+                    submission, fonds, agency, path, results, context.required
+                ).code
             else:
                 _accept(submission, fonds, agency, path, results, context, report, progress)
     return report
@@ -201,10 +214,16 @@ def _batch_fields(submission: Submission, fonds: Fonds, agency: str, path: Path)
 
 
 def _register_returned(
-    submission: Submission, fonds: Fonds, agency: str, path: Path, results: list[CheckResult]
+    submission: Submission,
+    fonds: Fonds,
+    agency: str,
+    path: Path,
+    results: list[CheckResult],
+    required: frozenset[str] = frozenset(),
 ) -> TransferBatch:
     """Record the 退回 with its report; no items, files or index entries are created."""
     failed = [r.code for r in results if r.passed is False]
+    missing = [r.code for r in results if r.passed is None and r.code in required]
     with transaction.atomic():
         batch = TransferBatch.objects.create(
             **_batch_fields(submission, fonds, agency, path),
@@ -212,7 +231,8 @@ def _register_returned(
             report=[r.as_dict() for r in results],
             finished_at=timezone.now(),
         )
-        record("ingest_returned", obj=batch, outcome="failure", detail={"failed": failed})
+        detail = {"failed": failed, **({"required_not_performed": missing} if missing else {})}
+        record("ingest_returned", obj=batch, outcome="failure", detail=detail)
     return batch
 
 
