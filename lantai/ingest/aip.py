@@ -12,6 +12,8 @@ Layout of a bag::
       data/original/<name>        the files as received: name kept (NFC, sub-folders too),
                                   never transliterated
       data/text/<name>.txt        extracted text, when given
+      data/capture/<name>.warc.gz the WARC records of a web page (request, response, metadata,
+                                  embedded resources), byte for byte, for replay
       data/metadata.json          descriptive + technical + PREMIS-style event metadata
 
 Design decisions:
@@ -68,7 +70,7 @@ class StoredFile:
 
     name: str  # original name (NFC) or the text file's name
     path: str  # path inside the bag, e.g. ``data/original/报告.pdf``
-    role: str  # ``original`` | ``text``
+    role: str  # ``original`` | ``text`` | ``capture``
     size: int
     sha256: str
     sm3: str
@@ -279,6 +281,24 @@ def _write_payload(writer: _Writer, item: SubmittedItem, texts: dict[str, str]) 
                 f.name,
                 relative,
                 "original",
+                size,
+                digests["sha256"],
+                digests["sm3"],
+                found.key,
+                found.puid,
+                found.mime,
+                found.puid_basis,
+            )
+        )
+    for f in item.captures:
+        relative = f"data/capture/{f.name}"
+        digests, size = copy_and_hash(f.path, writer.path(relative), fsync=writer.durable)
+        found = identify(f.path)
+        stored.append(
+            StoredFile(
+                f.name,
+                relative,
+                "capture",
                 size,
                 digests["sha256"],
                 digests["sm3"],
