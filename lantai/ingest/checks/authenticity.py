@@ -10,8 +10,10 @@
   file whose content (SHA-256) is already held in the fonds or appears twice in the batch — an
   exact re-upload of an accepted transfer would otherwise be numbered and stored again
 - 1-10 recorded size and format agree with the bitstream; the extension agrees with the format
-- 1-11 every catalogue row is linked to files that exist (reading problems)
-- 1-12 package structure: catalogue, 说明文件, BagIt structure (reading problems)
+- 1-11 every catalogue row is linked to files that exist (reading problems); not performed
+  when there are no items
+- 1-12 package structure: catalogue, 说明文件, BagIt structure (reading problems); a package
+  with no items fails here, so an empty batch is returned
 """
 
 from __future__ import annotations
@@ -231,11 +233,24 @@ def file_properties_match(submission: Submission, context: CheckContext) -> Chec
     return result("1-10", failures, "文件大小、格式与登记及扩展名一致")
 
 
+NO_ITEMS = "提交包中没有任何条目，无可检测的内容"
+
+
 def content_linked(submission: Submission, context: CheckContext) -> CheckResult:
+    if not submission.items:
+        return not_performed("1-11", NO_ITEMS)
     return result("1-11", [], "目录中每个条目都关联到存在的电子文件")
 
 
 def package_structure(submission: Submission, context: CheckContext) -> CheckResult:
+    """Also refuses an empty package: a batch of 0 items is returned, never "accepted" with
+    every check vacuously passed (1-11, 2-1, 2-7 are then not performed)."""
+    if not submission.items:
+        failure = (
+            f"信息包（{submission.kind}）中没有任何条目（目录没有数据行，或没有可接收的文件）："
+            "空的提交包不能接收，请补充条目后重新移交"
+        )
+        return result("1-12", [failure], "")
     return result("1-12", [], f"信息包（{submission.kind}）结构、目录文件与说明文件符合要求")
 
 
