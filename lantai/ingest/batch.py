@@ -152,8 +152,8 @@ def _context(fonds: Fonds, defaults: dict[str, str]) -> CheckContext:
     def existing(codes) -> set[str]:
         return set(Item.objects.filter(ref_code__in=list(codes)).values_list("ref_code", flat=True))
 
-    def held_digests(digests) -> dict[str, str]:
-        """digest → the lowest 档号 holding it among the fonds' stored originals."""
+    def held_digests(digests) -> dict[str, list[tuple[str, str]]]:
+        """digest → the (档号, source URL) of the fonds' stored originals holding it."""
         digests, held = list(digests), {}
         for start in range(0, len(digests), DIGEST_QUERY):
             rows = (
@@ -163,10 +163,10 @@ def _context(fonds: Fonds, defaults: dict[str, str]) -> CheckContext:
                     sha256__in=digests[start : start + DIGEST_QUERY],
                 )
                 .order_by("item__ref_code")
-                .values_list("sha256", "item__ref_code")
+                .values_list("sha256", "item__ref_code", "item__source_url")
             )
-            for digest, ref_code in rows:
-                held.setdefault(digest, ref_code)
+            for digest, ref_code, url in rows:
+                held.setdefault(digest, []).append((ref_code, url))
         return held
 
     def group_max(group: str) -> int:
@@ -191,8 +191,19 @@ def _report(submission: Submission, fonds: Fonds, results: list[CheckResult]) ->
         files=len(submission.files),
         bytes=submission.total_bytes,
         checks=[r.as_dict() for r in results],
-        warnings=list(submission.warnings),
+        warnings=[*submission.warnings, *check_warnings(results)],
     )
+
+
+def check_warnings(results: list[CheckResult]) -> list[str]:
+    """Warnings a passing check carries in its detail (``警告：…``, e.g. a page with a damaged
+    character at 3-4), repeated in the report's ``warnings`` so a script sees them too."""
+    return [
+        f"{r.code} {part}"
+        for r in results
+        for part in r.detail.split("；")
+        if part.startswith("警告：")
+    ]
 
 
 def _new_batch_code(fonds: Fonds) -> str:

@@ -143,3 +143,20 @@ def test_a_real_news_page_keeps_its_publishers_name(fonds, tmp_path):
     report = ingest(warc, fonds_code="J001", defaults=DEFAULTS)
     assert report.status == "accepted", [c for c in report.checks if c["passed"] is False]
     assert Item.objects.get().creator == "网易"
+
+
+def test_one_page_served_at_two_addresses_is_kept_twice_not_refused(fonds, tmp_path):
+    same = page("首页", "欢迎访问")
+    warc = capture(tmp_path / "site.warc.gz", {f"{SITE}/": same, f"{SITE}/index.html": same})
+    report = ingest(warc, fonds_code="J001", defaults=DEFAULTS)
+    assert report.status == "accepted"
+    assert "不同网址" in next(c for c in report.checks if c["code"] == "1-8")["detail"]
+
+
+def test_a_re_sent_warc_is_returned_at_1_8(fonds, tmp_path):
+    warc = capture(tmp_path / "site.warc.gz", {f"{SITE}/a.html": page("通知", "正文")})
+    assert ingest(warc, fonds_code="J001", defaults=DEFAULTS).status == "accepted"
+    again = ingest(warc, fonds_code="J001", defaults=DEFAULTS)
+    assert again.status == "returned"
+    detail = next(c for c in again.checks if c["code"] == "1-8")["detail"]
+    assert "已在馆藏中" in detail and "J001-WY·" in detail

@@ -87,3 +87,11 @@ def test_the_puid_is_stored_on_the_component_and_in_the_aip_metadata(make_folder
     [metadata] = Path(settings.STORAGE_DIR).rglob("metadata.json")
     [stored] = json.loads(metadata.read_text("utf-8"))["files"][:1]
     assert (stored["puid"], stored["puid_basis"]) == ("fmt/96", "lantai")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_damage_warning_is_in_the_reports_warnings(make_folder, fonds):
+    folder = page_folder(make_folder, "网页.html", gb2312_page_cut_in_its_title())
+    report = ingest(folder, fonds_code="J001", check_only=True)
+    assert report.would_accept
+    assert any(w.startswith("3-4 警告：") and "网页.html" in w for w in report.warnings)

@@ -99,13 +99,17 @@ class CheckResult:
         return asdict(self)
 
 
+Holder = tuple[str, str]  # (档号, source URL) of a stored original
+
+
 @dataclass
 class CheckContext:
     """What the checks need from outside: the database's answers as plain values/callables.
 
     ``existing_ref_codes(codes)`` returns those of ``codes`` already in the archive.
     ``existing_digests(sha256s)`` maps those of the SHA-256 digests already held as a stored
-    file of the fonds to the 档号 holding it (1-8: a re-upload is a duplicate).
+    original of the fonds to the (档号, source URL) pairs holding it, lowest 档号 first (1-8:
+    a re-upload is a duplicate).
     ``group_max_number(group)`` returns the highest 件号 already allocated in a 档号 group
     (0 if none); when absent, continuity (2-6) is checked inside the batch only.
     ``defaults`` are batch-level field values (``fonds`` from ``--fonds``, a 门类) used where
@@ -115,7 +119,7 @@ class CheckContext:
 
     grammar: Grammar = DEFAULT_GRAMMAR
     existing_ref_codes: Callable[[Iterable[str]], set[str]] = lambda codes: set()
-    existing_digests: Callable[[Iterable[str]], dict[str, str]] = lambda digests: {}
+    existing_digests: Callable[[Iterable[str]], dict[str, list[Holder]]] = lambda digests: {}
     group_max_number: Callable[[str], int] | None = None
     allowed_formats: frozenset[str] = DEFAULT_ALLOWED_FORMATS
     mandatory: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_MANDATORY))

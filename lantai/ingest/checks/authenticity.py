@@ -168,38 +168,53 @@ def no_duplicates(submission: Submission, context: CheckContext) -> CheckResult:
     failures += [f"文号「{n}」在本批中出现 {c} 次" for (n, _), c in numbers.items() if c > 1]
     files = Counter(f.name for f in submission.files)
     failures += [f"文件「{name}」被 {c} 个条目引用" for name, c in files.items() if c > 1]
-    failures += _duplicate_contents(submission, context)
-    return result("1-8", failures, "档号、文号、文件及文件内容均无重复")
+    duplicates, notes = _duplicate_contents(submission, context)
+    failures += duplicates
+    return result("1-8", failures, "档号、文号、文件及文件内容均无重复", notes=notes)
 
 
-def _duplicate_contents(submission: Submission, context: CheckContext) -> list[str]:
-    """Files whose SHA-256 is already held in the fonds, or shared by two files of the batch.
+def _duplicate_contents(
+    submission: Submission, context: CheckContext
+) -> tuple[list[str], list[str]]:
+    """(failures, notes) for files whose SHA-256 is already held in the fonds, or shared by two
+    files of the batch.
 
-    Empty files are left to 2-7 (they all share one digest). A file whose digest could not be
-    computed is left to 2-11/3-4."""
-    first: dict[str, tuple[SubmittedItem, str]] = {}
-    failures = []
+    Web captures are compared by address as well as content: a site serving one page at two
+    addresses (``/`` and ``/index.html``) is captured twice with the same bytes, and both
+    captures are evidence, so that is a note; the same content at the *same* address already
+    held (a re-sent WARC) is a duplicate. Empty files are left to 2-7 (they all share one
+    digest); a file whose digest could not be computed is left to 3-4."""
+    seen: dict[str, list[tuple[SubmittedItem, str]]] = {}
+    failures, notes = [], []
     for item in submission.items:
         for f in item.files:
             digest = f.computed.get("sha256")
             if not digest or f.size == 0:
                 continue
-            if digest in first:
-                other_item, other = first[digest]
-                failures.append(
+            for other_item, other in seen.get(digest, []):
+                same = (
                     f"{item.where()} 文件「{f.name}」与{other_item.where()} 文件「{other}」"
-                    "内容完全相同：同一文件不应重复移交"
+                    "内容完全相同"
                 )
-            else:
-                first[digest] = (item, f.name)
-    held = context.existing_digests(list(first))
-    for digest, ref_code in sorted(held.items(), key=lambda pair: pair[1]):
-        item, name = first[digest]
-        failures.append(
-            f"{item.where()} 文件「{name}」已在馆藏中（档号「{ref_code}」，SHA-256 "
-            f"{digest[:12]}…）：是重复移交，请从提交包中删除"
-        )
-    return failures
+                if _url(item) and _url(other_item) and _url(item) != _url(other_item):
+                    notes.append(same + "（不同网址的网页采集，均予接收）")
+                else:
+                    failures.append(same + "：同一文件不应重复移交")
+            seen.setdefault(digest, []).append((item, f.name))
+    held = context.existing_digests(list(seen))
+    for digest, holders in sorted(held.items(), key=lambda pair: pair[1][0][0]):
+        for item, name in seen[digest]:
+            matching = [code for code, url in holders if not _url(item) or url == _url(item)]
+            if matching:
+                failures.append(
+                    f"{item.where()} 文件「{name}」已在馆藏中（档号「{matching[0]}」，SHA-256 "
+                    f"{digest[:12]}…）：是重复移交，请从提交包中删除"
+                )
+    return failures, notes
+
+
+def _url(item: SubmittedItem) -> str:
+    return item.fields.get("url", "")
 
 
 def file_properties_match(submission: Submission, context: CheckContext) -> CheckResult:
