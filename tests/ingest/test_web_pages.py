@@ -95,3 +95,13 @@ def test_the_damage_warning_is_in_the_reports_warnings(make_folder, fonds):
     report = ingest(folder, fonds_code="J001", check_only=True)
     assert report.would_accept
     assert any(w.startswith("3-4 警告：") and "网页.html" in w for w in report.warnings)
+
+
+def test_where_lantais_rules_name_nothing_the_puid_decides_the_format(tmp_path, monkeypatch):
+    import pygfried
+
+    path = tmp_path / "page.html"
+    path.write_bytes(b"\x01\x02 markup our rules cannot read \xfe\xfd" * 20)
+    monkeypatch.setattr(pygfried, "identify", lambda p: "fmt/96")
+    found = identify(path)
+    assert (found.key, found.puid, found.puid_basis) == ("html", "fmt/96", "siegfried")
