@@ -52,11 +52,11 @@ def write(writer: WARCWriter, url: str, kind: str, body: bytes, content_type: st
     return record.rec_headers.get_header("WARC-Record-ID")
 
 
-def capture(path: Path, pages: dict[str, bytes]) -> Path:
+def capture(path: Path, pages: dict[str, bytes], *, gzip: bool = True) -> Path:
     """A crawl as Heritrix/wget write it: warcinfo, then per page request, response and a
     metadata record, the page's image, plus one record no page claims (a 404)."""
     with open(path, "wb") as stream:
-        writer = WARCWriter(stream, gzip=True)
+        writer = WARCWriter(stream, gzip=gzip)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
         for url, html in pages.items():
             write(writer, url, "request", b"")
@@ -79,23 +79,23 @@ def record_ids(path: Path) -> list[str]:
         return [r.rec_headers.get_header("WARC-Record-ID") for r in ArchiveIterator(stream)]
 
 
-def captures_stored() -> list[Path]:
-    return sorted(Path(settings.STORAGE_DIR).rglob("data/capture/*.warc.gz"))
-
-
-def test_a_one_page_warc_is_stored_whole_byte_for_byte(fonds, tmp_path):
-    warc = capture(tmp_path / "site.warc.gz", {f"{SITE}/a.html": page("通知", "正文")})
+@pytest.mark.parametrize("name", ["site.warc.gz", "site.warc"])
+def test_a_one_page_warc_is_stored_whole_byte_for_byte(fonds, tmp_path, name):
+    pages = {f"{SITE}/a.html": page("通知", "正文")}
+    warc = capture(tmp_path / name, pages, gzip=name.endswith(".gz"))
     report = ingest(warc, fonds_code="J001", defaults=DEFAULTS)
     assert report.status == "accepted", [c for c in report.checks if c["passed"] is False]
-    [stored] = captures_stored()
+    [stored] = Path(settings.STORAGE_DIR).rglob("data/capture/*.warc*")
     assert stored.read_bytes() == warc.read_bytes()
 
 
-def test_every_record_of_a_crawl_is_kept_in_the_aips(fonds, tmp_path):
+@pytest.mark.parametrize("name", ["site.warc.gz", "site.warc"])
+def test_every_record_of_a_crawl_is_kept_in_the_aips(fonds, tmp_path, name):
     pages = {f"{SITE}/a.html": page("通知一", "正文一"), f"{SITE}/b.html": page("通知二", "正文二")}
-    warc = capture(tmp_path / "site.warc.gz", pages)
+    warc = capture(tmp_path / name, pages, gzip=name.endswith(".gz"))
     assert ingest(warc, fonds_code="J001", defaults=DEFAULTS).status == "accepted"
-    kept = [set(record_ids(p)) for p in captures_stored()]
+    stored = sorted(Path(settings.STORAGE_DIR).rglob("data/capture/*.warc*"))
+    kept = [set(record_ids(p)) for p in stored]
     assert len(kept) == 2 and set().union(*kept) == set(record_ids(warc))
 
 

@@ -18,7 +18,7 @@ Design decisions:
   its HTML embeds (``src``/``href``/``url()``), and the ``warcinfo`` records. Records no page
   claims (an unlinked image, an HTTP 404) go to the first page's capture, so the captures
   together hold every record of the WARC. A WARC with one page is thus stored whole. Records
-  are copied as raw byte ranges (``get_record_offset``/``get_record_length``): a per-record
+  are copied as raw byte ranges (from each record's offset to the next one's): a per-record
   gzip WARC slices into valid ``.warc.gz`` files without recompression.
 - Non-HTML records are still not items; one summary warning per content type says so.
 - The body stored is the HTTP entity after warcio removes transfer and content encodings, so
@@ -255,6 +255,11 @@ def _write_captures(
     """Give each page item its capture WARC (see the module docstring)."""
     if not items:
         return
+    # A record runs to the next one: warcio's length leaves out the blank lines that end an
+    # uncompressed record, and the copy must keep them to stay a valid WARC.
+    ends = [entry.offset for entry in index[1:]] + [path.stat().st_size]
+    for entry, end in zip(index, ends, strict=True):
+        entry.length = max(entry.length, end - entry.offset)
     by_uri: dict[str, list[_Record]] = {}
     linked: dict[str, list[_Record]] = {}  # record id → the records linked with it, both ways
     for entry in index:
