@@ -97,6 +97,13 @@ def env_mapping_int(
     return mapping
 
 
+def require_virus_check(environ: Mapping[str, str] | None = None) -> bool:
+    """``LANTAI_REQUIRE_VIRUS_CHECK`` (default false): when true, a batch whose virus checks
+    (DA/T 70 4-1/4-2) could not be performed — no ClamAV — is returned instead of accepted.
+    Read when a batch is received, not at start-up, so a running server picks up a change."""
+    return env_bool("LANTAI_REQUIRE_VIRUS_CHECK", False, environ)
+
+
 def env_dir(name: str, default: str, environ: Mapping[str, str] | None = None) -> Path:
     """A directory Lantai may write to; created (with parents) when missing."""
     path = Path(env_str(name, default, environ)).expanduser().resolve()

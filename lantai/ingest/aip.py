@@ -12,6 +12,8 @@ Layout of a bag::
       data/original/<name>        the files as received: name kept (NFC, sub-folders too),
                                   never transliterated
       data/text/<name>.txt        extracted text, when given
+      data/capture/<name>.warc.gz the WARC records of a web page (request, response, metadata,
+                                  embedded resources), byte for byte, for replay
       data/metadata.json          descriptive + technical + PREMIS-style event metadata
 
 Design decisions:
@@ -19,7 +21,8 @@ Design decisions:
 - Metadata is JSON, not METS: one self-describing document (``"format": "lantai-aip/1"``) that
   any language reads without schemas. Its parts follow PREMIS semantic units: ``object``
   (identifier = 档号, descriptive fields with their DA/T 18 labels), ``files`` (PREMIS object
-  characteristics: size, fixity SHA-256 + SM3, format key/PUID/MIME, role) and ``events``
+  characteristics: size, fixity SHA-256 + SM3, format key/PUID (and who named it)/MIME,
+  role) and ``events``
   (PREMIS events: ``eventType``, ``eventDateTime``, ``eventOutcome``, ``eventDetail``,
   ``linkingAgent``). It sits under ``data/`` so the payload manifests protect it as well.
 - Originals live under ``data/original/`` rather than directly in ``data/`` so that a received
@@ -67,13 +70,14 @@ class StoredFile:
 
     name: str  # original name (NFC) or the text file's name
     path: str  # path inside the bag, e.g. ``data/original/报告.pdf``
-    role: str  # ``original`` | ``text``
+    role: str  # ``original`` | ``text`` | ``capture``
     size: int
     sha256: str
     sm3: str
     format: str = ""
     puid: str = ""
     mime: str = ""
+    puid_basis: str = ""  # who named the PUID: "siegfried", "lantai" (content rule) or ""
 
 
 @dataclass(frozen=True)
@@ -283,6 +287,25 @@ def _write_payload(writer: _Writer, item: SubmittedItem, texts: dict[str, str]) 
                 found.key,
                 found.puid,
                 found.mime,
+                found.puid_basis,
+            )
+        )
+    for f in item.captures:
+        relative = f"data/capture/{f.name}"
+        digests, size = copy_and_hash(f.path, writer.path(relative), fsync=writer.durable)
+        found = identify(f.path)
+        stored.append(
+            StoredFile(
+                f.name,
+                relative,
+                "capture",
+                size,
+                digests["sha256"],
+                digests["sm3"],
+                found.key,
+                found.puid,
+                found.mime,
+                found.puid_basis,
             )
         )
     for name, text in texts.items():

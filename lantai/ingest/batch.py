@@ -24,9 +24,10 @@ from django.utils import timezone
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
 from lantai.audit.chain import record, record_many
 from lantai.audit.context import current_actor
+from lantai.env import require_virus_check as virus_check_setting
 from lantai.ingest import storage
 from lantai.ingest.aip import AipBatch, check_events
-from lantai.ingest.checks import CheckContext, CheckResult, accepted, run_checks
+from lantai.ingest.checks import VIRUS_ITEMS, CheckContext, CheckResult, accepted, run_checks
 from lantai.ingest.records import Extracted, build_components, build_item, ref_codes_for
 from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
@@ -36,6 +37,7 @@ from lantai.text import ExtractResult, extract
 Progress = Callable[[str, int, int], None]
 CHUNK = 250  # items extracted, packaged and inserted together (bounds memory; see _store_items)
 AIP_WORKERS = 4  # threads writing bags (file creation and hashing release the GIL)
+DIGEST_QUERY = 500  # digests per IN (...) query: below every database's parameter limit
 
 
 class IngestError(Exception):
@@ -44,7 +46,18 @@ class IngestError(Exception):
 
 @dataclass
 class IngestReport:
-    status: str  # accepted | returned | checked (--check-only)
+    """What ``ingest --json`` prints (DESIGN §6): ``batch``, ``status``, ``items``, ``files``,
+    ``bytes``, ``checks`` and, when accepted, ``records``; plus ``fonds``, ``warnings``,
+    ``check_only`` and ``would_accept``.
+
+    ``status`` is ``accepted`` or ``returned`` for a real run. A ``--check-only`` run registers
+    nothing (``batch`` is null): it says ``returned`` when the submission *would* be returned,
+    so scripts and the exit code treat it as the failure it is, and ``checked`` when it would be
+    accepted — not ``accepted``, because nothing was received. ``would_accept`` answers the
+    question directly in both modes.
+    """
+
+    status: str  # accepted | returned | checked (--check-only, would be accepted)
     fonds: str
     batch: str | None = None
     items: int = 0
@@ -53,6 +66,8 @@ class IngestReport:
     checks: list[dict] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    check_only: bool = False
+    would_accept: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -65,6 +80,8 @@ class IngestReport:
             "checks": self.checks,
             "records": self.records,
             "warnings": self.warnings,
+            "check_only": self.check_only,
+            "would_accept": self.would_accept,
         }
 
 
@@ -79,9 +96,16 @@ def ingest(
     agency: str = "",
     defaults: dict[str, str] | None = None,
     check_only: bool = False,
+    require_virus_check: bool | None = None,
     progress: Progress = _noop,
 ) -> IngestReport:
+    """Receive the submission at ``path`` (see the module docstring).
+
+    ``require_virus_check`` returns a batch whose virus checks could not be performed (no
+    ClamAV); ``None`` takes ``LANTAI_REQUIRE_VIRUS_CHECK``."""
     path = Path(path)
+    if require_virus_check is None:
+        require_virus_check = virus_check_setting()
     if not path.exists():
         raise IngestError(f"提交包不存在：{path}")
     with storage.exclusive():
@@ -89,15 +113,21 @@ def ingest(
         with open_submission(path) as submission:
             fonds = _resolve_fonds(submission, fonds_code)
             context = _context(fonds, defaults or {})
+            if require_virus_check:
+                context.required = context.required | VIRUS_ITEMS
             progress("四性检测", 0, 1)
             results = run_checks(submission, context)
             progress("四性检测", 1, 1)
             report = _report(submission, fonds, results)
+            report.check_only = check_only
+            report.would_accept = accepted(results, context.required)
             if check_only:
-                report.status = "checked"
-            elif not accepted(results):
+                report.status = "checked" if report.would_accept else "returned"
+            elif not report.would_accept:
                 report.status = "returned"
-                report.batch = _register_returned(submission, fonds, agency, path, results).code
+                report.batch = _register_returned(
+                    submission, fonds, agency, path, results, context.required
+                ).code
             else:
                 _accept(submission, fonds, agency, path, results, context, report, progress)
     return report
@@ -122,6 +152,23 @@ def _context(fonds: Fonds, defaults: dict[str, str]) -> CheckContext:
     def existing(codes) -> set[str]:
         return set(Item.objects.filter(ref_code__in=list(codes)).values_list("ref_code", flat=True))
 
+    def held_digests(digests) -> dict[str, list[tuple[str, str]]]:
+        """digest → the (档号, source URL) of the fonds' stored originals holding it."""
+        digests, held = list(digests), {}
+        for start in range(0, len(digests), DIGEST_QUERY):
+            rows = (
+                Component.objects.filter(
+                    item__fonds=fonds,
+                    role="master",
+                    sha256__in=digests[start : start + DIGEST_QUERY],
+                )
+                .order_by("item__ref_code")
+                .values_list("sha256", "item__ref_code", "item__source_url")
+            )
+            for digest, ref_code, url in rows:
+                held.setdefault(digest, []).append((ref_code, url))
+        return held
+
     def group_max(group: str) -> int:
         counter = RefCodeCounter.objects.filter(fonds=fonds, group=group).first()
         return counter.last_number if counter else 0
@@ -129,6 +176,7 @@ def _context(fonds: Fonds, defaults: dict[str, str]) -> CheckContext:
     return CheckContext(
         grammar=fonds.grammar,
         existing_ref_codes=existing,
+        existing_digests=held_digests,
         group_max_number=group_max,
         defaults={"fonds": fonds.code, **{k: v for k, v in defaults.items() if v}},
         clamd=os.environ.get("LANTAI_CLAMD") or None,
@@ -143,8 +191,19 @@ def _report(submission: Submission, fonds: Fonds, results: list[CheckResult]) ->
         files=len(submission.files),
         bytes=submission.total_bytes,
         checks=[r.as_dict() for r in results],
-        warnings=list(submission.warnings),
+        warnings=[*submission.warnings, *check_warnings(results)],
     )
+
+
+def check_warnings(results: list[CheckResult]) -> list[str]:
+    """Warnings a passing check carries in its detail (``警告：…``, e.g. a page with a damaged
+    character at 3-4), repeated in the report's ``warnings`` so a script sees them too."""
+    return [
+        f"{r.code} {part}"
+        for r in results
+        for part in r.detail.split("；")
+        if part.startswith("警告：")
+    ]
 
 
 def _new_batch_code(fonds: Fonds) -> str:
@@ -166,10 +225,16 @@ def _batch_fields(submission: Submission, fonds: Fonds, agency: str, path: Path)
 
 
 def _register_returned(
-    submission: Submission, fonds: Fonds, agency: str, path: Path, results: list[CheckResult]
+    submission: Submission,
+    fonds: Fonds,
+    agency: str,
+    path: Path,
+    results: list[CheckResult],
+    required: frozenset[str] = frozenset(),
 ) -> TransferBatch:
     """Record the 退回 with its report; no items, files or index entries are created."""
     failed = [r.code for r in results if r.passed is False]
+    missing = [r.code for r in results if r.passed is None and r.code in required]
     with transaction.atomic():
         batch = TransferBatch.objects.create(
             **_batch_fields(submission, fonds, agency, path),
@@ -177,7 +242,8 @@ def _register_returned(
             report=[r.as_dict() for r in results],
             finished_at=timezone.now(),
         )
-        record("ingest_returned", obj=batch, outcome="failure", detail={"failed": failed})
+        detail = {"failed": failed, **({"required_not_performed": missing} if missing else {})}
+        record("ingest_returned", obj=batch, outcome="failure", detail=detail)
     return batch
 
 

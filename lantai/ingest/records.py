@@ -134,8 +134,7 @@ def build_item(
         org_code=parts.get("org", ""),
         number=int(parts["number"]),
         title=title[:1000] or ref_code,
-        creator=field(item, "creator", {})[:500]
-        or ", ".join(extracted.first.authors if extracted.first else [])[:500],
+        creator=_creator(item, extracted)[:500],
         date=date,
         doc_number=field(item, "doc_number", {})[:100],
         retention=domains.normalise_retention(retention_written),
@@ -150,6 +149,17 @@ def build_item(
     )
 
 
+def _creator(item: SubmittedItem, extracted: Extracted) -> str:
+    """责任者: as catalogued (or declared by a web page's meta tags, see ``sources/warc.py``),
+    else the text pipeline's bylines, else its source (来源：…, the site's name)."""
+    first = extracted.first
+    return (
+        field(item, "creator", {})
+        or (", ".join(first.authors) if first else "")
+        or ((first.source or "") if first else "")
+    )
+
+
 def _split(value: str) -> list[str]:
     for separator in ("；", ";", "，", ",", "、", "|"):
         value = value.replace(separator, ";")
@@ -157,8 +167,12 @@ def _split(value: str) -> list[str]:
 
 
 def build_components(item: Item, aip: Aip, batch_code: str) -> list[Component]:
+    """Originals (master) and extracted texts; WARC captures stay in the AIP only (listed in
+    its manifests and metadata.json), so no page offers a WARC as the item's file."""
     components = []
     for stored in aip.files:
+        if stored.role == "capture":
+            continue
         components.append(
             Component(
                 item=item,

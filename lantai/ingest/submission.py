@@ -108,12 +108,19 @@ class SubmittedFile:
 
 @dataclass
 class SubmittedItem:
-    """One 件: canonical metadata (see the module docstring) and its files, in order."""
+    """One 件: canonical metadata (see the module docstring) and its files, in order.
+
+    ``captures`` are kept with the item for replay but are not its content: a web page's WARC
+    records (request, response, metadata, the resources it embeds). The AIP stores them under
+    ``data/capture/``; the four-property checks judge ``files`` (the WARC itself is scanned
+    whole as a support file of the batch).
+    """
 
     row: int | None
     ref_code: str | None
     fields: dict[str, str] = field(default_factory=dict)
     files: list[SubmittedFile] = field(default_factory=list)
+    captures: list[SubmittedFile] = field(default_factory=list)
 
     def where(self) -> str:
         """How a message names this item: catalogue row, 档号 or first file."""

@@ -18,6 +18,15 @@ Design decisions:
   page of replacement characters.
 * **UTF-8 read as Latin-1 and saved again** (``è®°è€…``) is repaired when the repaired text
   scores as Chinese, because web captures do arrive like that.
+* **Tolerance for a few damaged characters.** Servers cut titles and descriptions to a byte
+  length, often in the middle of a multi-byte character, so a real page can hold a stray lead
+  byte or two and fail every strict decoding. Without tolerance such a page fell through to
+  charset-normalizer and came back as Cyrillic mojibake. When no strict reading works, a reading
+  with at most ``_MAX_DAMAGED`` undecodable sequences (and five intact non-ASCII characters for
+  each damaged one) is accepted; the damaged sequences become U+FFFD and are *counted* in
+  ``Decoded.damaged``, so callers report them (ingest records a 3-4 usability warning) instead
+  of hiding them. UTF-8 is tried first (it is self-synchronising: random legacy bytes almost
+  never form valid UTF-8 sequences), then the declared charset, then GB18030/Big5 by score.
 """
 
 from __future__ import annotations
@@ -57,6 +66,8 @@ class Decoded:
     encoding: str | None
     confidence: float
     reason: str | None = None
+    # Undecodable byte sequences replaced by U+FFFD (a character cut by a server); 0 = clean.
+    damaged: int = 0
 
 
 @functools.cache
@@ -218,7 +229,74 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
         return found
     if _looks_binary(data):
         return Decoded("", None, 0.0, "binary data, not text")
-    return _chinese_legacy(data) or _charset_normalizer(data) or _undecodable(data)
+    return (
+        _tolerant_utf8(data)
+        or (_tolerant(data, _legacy_codec(declared)) if declared else None)
+        or _chinese_legacy(data)
+        or _tolerant_legacy(data)
+        or _charset_normalizer(data)
+        or _undecodable(data)
+    )
+
+
+_MAX_DAMAGED = 8
+
+
+def _lenient(data: bytes, codec: str) -> tuple[str, int]:
+    """``data`` decoded with U+FFFD for what does not decode, and how many sequences did not.
+    U+FFFD characters that were really in the file (validly encoded) are not counted."""
+    text = data.decode(codec, errors="replace")
+    try:
+        genuine = data.count("\ufffd".encode(codec))
+    except (UnicodeEncodeError, LookupError):
+        genuine = 0
+    return text, text.count("\ufffd") - genuine
+
+
+def _nearly_clean(text: str, damaged: int) -> bool:
+    """A few damaged sequences among many intact non-ASCII characters (see module docstring)."""
+    intact = sum(ord(c) > 0x7F for c in text) - damaged
+    return 0 < damaged <= _MAX_DAMAGED and damaged * 5 <= intact
+
+
+def _tolerant_utf8(data: bytes) -> Decoded | None:
+    text, damaged = _lenient(data, "utf-8")
+    if not _nearly_clean(text, damaged):
+        return None
+    return Decoded(text, "utf-8", 0.9, damaged=damaged)
+
+
+def _legacy_codec(declared: str) -> str:
+    try:
+        codec = codecs.lookup(declared.strip().lower()).name
+    except LookupError:
+        return ""
+    return "gb18030" if codec in {"gb2312", "gbk", "euc_cn", "hz"} else codec
+
+
+def _tolerant(data: bytes, codec: str) -> Decoded | None:
+    """The declared charset, read leniently; trusted when the reading is Chinese enough."""
+    if not codec or codec in {"utf-8", "ascii"}:
+        return None
+    text, damaged = _lenient(data, codec)
+    if not _nearly_clean(text, damaged) or chinese_score(text) < 0.15:
+        return None
+    return Decoded(text, codec, 0.85, damaged=damaged)
+
+
+def _tolerant_legacy(data: bytes) -> Decoded | None:
+    """GB18030 and Big5 read leniently, the better-scoring one when it is convincing."""
+    scored = []
+    for codec, label in (("gb18030", "gb18030"), ("big5hkscs", "big5")):
+        text, damaged = _lenient(data, codec)
+        if _nearly_clean(text, damaged):
+            scored.append((chinese_score(text), label, text, damaged))
+    if not scored:
+        return None
+    best, label, text, damaged = max(scored, key=lambda s: s[0])
+    if best < 0.15:
+        return None
+    return Decoded(text, label, round(min(0.8, 0.4 + best), 3), damaged=damaged)
 
 
 def _declared(data: bytes, declared: str) -> Decoded | None:

@@ -4,21 +4,53 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+def _find_shared_data() -> Path:
+    """``shared/data`` beside the checkout or beside any folder above it.
+
+    The project workspace keeps it at ``../shared/data`` of the main checkout; a git worktree
+    sits deeper (``wt/<name>``), so the nearest ancestor holding ``shared/data`` is used."""
+    here = Path(__file__).resolve()
+    for parent in here.parents[2:]:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared" / "data"
+    return here.parents[3] / "shared" / "data"
+
+
+SHARED_DATA = _find_shared_data()
+
+
+def require_shared_data(name: str = "") -> Path:
+    """``SHARED_DATA / name``, or skip with a clear message — but fail under ``CI=true``: CI
+    provides the data, so a missing folder there is an error, never a quiet skip."""
+    path = SHARED_DATA / name if name else SHARED_DATA
+    if path.exists():
+        return path
+    message = f"共享测试数据不存在（{path}）：该测试需要 ../shared/data"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + "（CI 中必须提供）", pytrace=False)
+    pytest.skip(message)
+    return path
+
+
 HEADER = ["档号", "题名", "责任者", "日期", "保管期限", "密级", "页数", "文件名"]
 
 
-def pdf_bytes() -> bytes:
-    """A valid one-page PDF made with pypdf."""
+def pdf_bytes(title: str = "") -> bytes:
+    """A valid one-page PDF made with pypdf; ``title`` (document metadata) makes it unique, as
+    the files of a real transfer are (1-8 refuses two files with the same content)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
+    if title:
+        writer.add_metadata({"/Title": title})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -70,7 +102,7 @@ def make_folder(tmp_path: Path) -> MakeFolder:
         root = tmp_path / name
         root.mkdir()
         rows = rows if rows is not None else [row(n) for n in (1, 2, 3)]
-        content = {r["文件名"]: pdf_bytes() for r in rows if r.get("文件名")}
+        content = {r["文件名"]: pdf_bytes(r["文件名"]) for r in rows if r.get("文件名")}
         content.update(files or {})
         for relative, data in content.items():
             if data is None:
@@ -88,6 +120,4 @@ def make_folder(tmp_path: Path) -> MakeFolder:
 
 @pytest.fixture
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"共享测试数据不存在（{SHARED_DATA}）：该测试需要 ../shared/data")
-    return SHARED_DATA
+    return require_shared_data()

@@ -7,15 +7,13 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-
 
 def shared_data(name: str) -> Path:
-    """Path under ../shared/data, or skip the test with a clear message."""
-    path = SHARED / name
-    if not path.exists():
-        pytest.skip(f"shared test data {path} is absent (only in the project workspace)")
-    return path
+    """Path under ../shared/data (found from a worktree too), or skip the test with a clear
+    message — but fail under ``CI=true``, where the data is provided."""
+    from tests.ingest.builders import require_shared_data
+
+    return require_shared_data(name)
 
 
 def make_text_pdf(text: str, encrypt_with: str | None = None) -> bytes:

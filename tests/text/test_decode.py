@@ -80,3 +80,29 @@ def test_a_wrong_declared_charset_does_not_win_over_the_bytes():
 def test_chinese_score_separates_right_and_wrong_readings():
     wrong = SIMPLIFIED.encode("gbk").decode("big5", errors="replace")
     assert chinese_score(SIMPLIFIED) > 0.3 > chinese_score(wrong)
+
+
+def test_a_gb2312_page_with_one_character_cut_by_the_server_decodes_as_gb18030():
+    page = f"<html><head><meta charset=gb2312><title>{SIMPLIFIED}</title></head></html>"
+    data = page.encode("gb2312")
+    cut = data.index(b"</title>") - 1  # the last byte of the title's last character
+    decoded = decode(data[:cut] + data[cut + 1 :], declared="gb2312")
+    assert decoded.encoding == "gb18030"
+    assert SIMPLIFIED[:-1] in decoded.text
+    assert decoded.damaged == 1
+
+
+def test_a_utf8_text_with_one_cut_character_stays_utf8_and_counts_the_damage():
+    data = SIMPLIFIED.encode()
+    decoded = decode(data[:10] + data[11:])
+    assert (decoded.encoding, decoded.damaged) == ("utf-8", 1)
+    assert SIMPLIFIED[5:] in decoded.text
+
+
+def test_legacy_bytes_are_not_taken_for_damaged_utf8():
+    decoded = decode("记者".encode("gbk"))
+    assert (decoded.text, decoded.damaged) == ("记者", 0)
+
+
+def test_a_clean_file_reports_no_damage():
+    assert decode(SIMPLIFIED.encode("gbk")).damaged == 0

@@ -177,7 +177,8 @@ class Component(models.Model):
     size = models.BigIntegerField(_("大小（字节）"))
     format_id = models.CharField(_("格式标识（PRONOM）"), max_length=32, blank=True)
     mime_type = models.CharField(_("MIME 类型"), max_length=100, blank=True)
-    sha256 = models.CharField("SHA-256", max_length=64)
+    # Indexed: ingest looks every submitted file's digest up in the fonds (1-8, re-uploads).
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     sm3 = models.CharField("SM3", max_length=64, blank=True)
     page_count = models.PositiveIntegerField(_("页数"), null=True, blank=True)
     created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)

@@ -9,7 +9,10 @@ Design decisions:
 
 - ``passed`` is ``True``, ``False`` or ``None`` (*not performed*: no ClamAV, no digests given).
   Not performed is never reported as passed; a batch is accepted when no item failed
-  (:func:`accepted`), and the report shows what was not performed.
+  (:func:`accepted`), and the report shows what was not performed. An archive may make items
+  mandatory (``CheckContext.required``, e.g. the virus checks with ``--require-virus-check``):
+  a mandatory item not performed stays *not performed* in the report — it was not done, it did
+  not fail — but the batch is returned, and the item's detail says what is needed.
 - Problems found while reading (a catalogue in the wrong encoding, ``../x``) carry the code of
   the item they fail; :func:`run_checks` folds them into that item's result, so the report is
   one list and nothing found while reading is lost.
@@ -70,6 +73,7 @@ NAMES = {
     "4-9": "可执行程序与宏代码检测",
 }
 MANUAL_ITEMS = ("4-4", "4-5", "4-6", "4-7")
+VIRUS_ITEMS = frozenset({"4-1", "4-2"})
 MAX_LISTED = 20
 
 # GB/T 18894-2016 archival formats accepted by default (keys from ``formats.identify``).
@@ -95,11 +99,17 @@ class CheckResult:
         return asdict(self)
 
 
+Holder = tuple[str, str]  # (档号, source URL) of a stored original
+
+
 @dataclass
 class CheckContext:
     """What the checks need from outside: the database's answers as plain values/callables.
 
     ``existing_ref_codes(codes)`` returns those of ``codes`` already in the archive.
+    ``existing_digests(sha256s)`` maps those of the SHA-256 digests already held as a stored
+    original of the fonds to the (档号, source URL) pairs holding it, lowest 档号 first (1-8:
+    a re-upload is a duplicate).
     ``group_max_number(group)`` returns the highest 件号 already allocated in a 档号 group
     (0 if none); when absent, continuity (2-6) is checked inside the batch only.
     ``defaults`` are batch-level field values (``fonds`` from ``--fonds``, a 门类) used where
@@ -109,6 +119,7 @@ class CheckContext:
 
     grammar: Grammar = DEFAULT_GRAMMAR
     existing_ref_codes: Callable[[Iterable[str]], set[str]] = lambda codes: set()
+    existing_digests: Callable[[Iterable[str]], dict[str, list[Holder]]] = lambda digests: {}
     group_max_number: Callable[[str], int] | None = None
     allowed_formats: frozenset[str] = DEFAULT_ALLOWED_FORMATS
     mandatory: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_MANDATORY))
@@ -117,6 +128,8 @@ class CheckContext:
     today: dt.date = field(default_factory=dt.date.today)
     manual: list[CheckResult] = field(default_factory=list)
     workers: int = 4
+    # Items that must be performed for the batch to be accepted (see module docstring).
+    required: frozenset[str] = frozenset()
 
 
 def result(code: str, failures: list[str], ok: str, *, notes: Iterable[str] = ()) -> CheckResult:
@@ -159,7 +172,22 @@ def run_checks(submission: Submission, context: CheckContext | None = None) -> l
         for check in module.ITEMS
     ]
     results = _fold_problems(submission, results) + list(context.manual)
+    results = [_mark_required(r, context.required) for r in results]
     return sorted(results, key=lambda r: tuple(int(p) for p in r.code.split("-")))
+
+
+REQUIRED_NOTE = {
+    "4-1": "本馆要求必须进行病毒检测（--require-virus-check / LANTAI_REQUIRE_VIRUS_CHECK）："
+    "需要安装并启动 ClamAV（clamd，可用 LANTAI_CLAMD 指定地址）后重新检测，本批因此退回",
+    "4-2": "病毒检测为必检项目，未能执行：需要 ClamAV（clamd），本批因此退回",
+}
+
+
+def _mark_required(item: CheckResult, required: frozenset[str]) -> CheckResult:
+    if item.passed is not None or item.code not in required:
+        return item
+    note = REQUIRED_NOTE.get(item.code, "本项为必检项目，未能执行，本批因此退回")
+    return make(item.code, None, f"{item.detail}。{note}")
 
 
 def _fold_problems(submission: Submission, results: list[CheckResult]) -> list[CheckResult]:
@@ -179,6 +207,10 @@ def _fold_problems(submission: Submission, results: list[CheckResult]) -> list[C
     return folded
 
 
-def accepted(results: Iterable[CheckResult]) -> bool:
-    """A batch is accepted when no item failed (not performed does not fail it)."""
-    return all(r.passed is not False for r in results)
+def accepted(results: Iterable[CheckResult], required: Iterable[str] = ()) -> bool:
+    """A batch is accepted when no item failed (not performed does not fail it) and every
+    ``required`` item was performed."""
+    required = frozenset(required)
+    return all(
+        r.passed is not False and not (r.passed is None and r.code in required) for r in results
+    )

@@ -6,10 +6,14 @@
 - 1-5 plausibility: no future dates, 年度 agrees with 日期, 页数 positive
 - 1-6 no control characters or U+FFFD (a decoding accident) in metadata
 - 1-7 档号 well-formed per the fonds' grammar, or enough given to allocate one
-- 1-8 no duplicate 档号 (in the batch or the archive), 文号, or file shared by two items
+- 1-8 no duplicate 档号 (in the batch or the archive), 文号, or file shared by two items; no
+  file whose content (SHA-256) is already held in the fonds or appears twice in the batch — an
+  exact re-upload of an accepted transfer would otherwise be numbered and stored again
 - 1-10 recorded size and format agree with the bitstream; the extension agrees with the format
-- 1-11 every catalogue row is linked to files that exist (reading problems)
-- 1-12 package structure: catalogue, 说明文件, BagIt structure (reading problems)
+- 1-11 every catalogue row is linked to files that exist (reading problems); not performed
+  when there are no items
+- 1-12 package structure: catalogue, 说明文件, BagIt structure (reading problems); a package
+  with no items fails here, so an empty batch is returned
 """
 
 from __future__ import annotations
@@ -164,7 +168,53 @@ def no_duplicates(submission: Submission, context: CheckContext) -> CheckResult:
     failures += [f"文号「{n}」在本批中出现 {c} 次" for (n, _), c in numbers.items() if c > 1]
     files = Counter(f.name for f in submission.files)
     failures += [f"文件「{name}」被 {c} 个条目引用" for name, c in files.items() if c > 1]
-    return result("1-8", failures, "档号、文号、文件均无重复")
+    duplicates, notes = _duplicate_contents(submission, context)
+    failures += duplicates
+    return result("1-8", failures, "档号、文号、文件及文件内容均无重复", notes=notes)
+
+
+def _duplicate_contents(
+    submission: Submission, context: CheckContext
+) -> tuple[list[str], list[str]]:
+    """(failures, notes) for files whose SHA-256 is already held in the fonds, or shared by two
+    files of the batch.
+
+    Web captures are compared by address as well as content: a site serving one page at two
+    addresses (``/`` and ``/index.html``) is captured twice with the same bytes, and both
+    captures are evidence, so that is a note; the same content at the *same* address already
+    held (a re-sent WARC) is a duplicate. Empty files are left to 2-7 (they all share one
+    digest); a file whose digest could not be computed is left to 3-4."""
+    seen: dict[str, list[tuple[SubmittedItem, str]]] = {}
+    failures, notes = [], []
+    for item in submission.items:
+        for f in item.files:
+            digest = f.computed.get("sha256")
+            if not digest or f.size == 0:
+                continue
+            for other_item, other in seen.get(digest, []):
+                same = (
+                    f"{item.where()} 文件「{f.name}」与{other_item.where()} 文件「{other}」"
+                    "内容完全相同"
+                )
+                if _url(item) and _url(other_item) and _url(item) != _url(other_item):
+                    notes.append(same + "（不同网址的网页采集，均予接收）")
+                else:
+                    failures.append(same + "：同一文件不应重复移交")
+            seen.setdefault(digest, []).append((item, f.name))
+    held = context.existing_digests(list(seen))
+    for digest, holders in sorted(held.items(), key=lambda pair: pair[1][0][0]):
+        for item, name in seen[digest]:
+            matching = [code for code, url in holders if not _url(item) or url == _url(item)]
+            if matching:
+                failures.append(
+                    f"{item.where()} 文件「{name}」已在馆藏中（档号「{matching[0]}」，SHA-256 "
+                    f"{digest[:12]}…）：是重复移交，请从提交包中删除"
+                )
+    return failures, notes
+
+
+def _url(item: SubmittedItem) -> str:
+    return item.fields.get("url", "")
 
 
 def file_properties_match(submission: Submission, context: CheckContext) -> CheckResult:
@@ -198,11 +248,24 @@ def file_properties_match(submission: Submission, context: CheckContext) -> Chec
     return result("1-10", failures, "文件大小、格式与登记及扩展名一致")
 
 
+NO_ITEMS = "提交包中没有任何条目，无可检测的内容"
+
+
 def content_linked(submission: Submission, context: CheckContext) -> CheckResult:
+    if not submission.items:
+        return not_performed("1-11", NO_ITEMS)
     return result("1-11", [], "目录中每个条目都关联到存在的电子文件")
 
 
 def package_structure(submission: Submission, context: CheckContext) -> CheckResult:
+    """Also refuses an empty package: a batch of 0 items is returned, never "accepted" with
+    every check vacuously passed (1-11, 2-1, 2-7 are then not performed)."""
+    if not submission.items:
+        failure = (
+            f"信息包（{submission.kind}）中没有任何条目（目录没有数据行，或没有可接收的文件）："
+            "空的提交包不能接收，请补充条目后重新移交"
+        )
+        return result("1-12", [failure], "")
     return result("1-12", [], f"信息包（{submission.kind}）结构、目录文件与说明文件符合要求")
 
 

@@ -5,10 +5,20 @@ Design decisions:
 - The policy key (``pdf``, ``ofd``, ``tiff`` …) comes from Lantai's own magic-byte rules on the
   first 64 KiB: deterministic, fast, and the same with or without optional packages. Zip-based
   formats are told apart by their members (``OFD.xml`` → OFD, ``word/document.xml`` → DOCX).
-- When ``pygfried`` (siegfried with PRONOM built in) is installed its PUID is recorded as well,
-  for the Component's format id; it is optional and never decides acceptance.
-- Text is told from binary by decoding (UTF-8, then GB18030) with no NUL bytes; HTML by a
-  ``<html``/``<!doctype html`` near the start.
+- ``pygfried`` (siegfried with PRONOM built in, a base dependency) gives the PUID, recorded on
+  the Component (``format_id``), in the AIP metadata and in 3-3's report. ``pygfried.identify``
+  returns a string such as ``"fmt/96"``, ``"UNKNOWN"`` when nothing matched, or ``None``;
+  only a real PUID is kept (``"UNKNOWN"``/``None`` → ``""``, never the text ``"None"``).
+  When siegfried has no match for a text-based file Lantai identified by content (an HTML
+  fragment, a page with a damaged character), the generic PUID of that format is recorded with
+  ``puid_basis = "lantai"`` so the record says who identified it. When the magic bytes name no
+  format but siegfried does (a format our rules do not know), the PUID decides the key
+  (:data:`PUID_KEYS`), so 3-3 judges by PRONOM as well.
+- Text is told from binary through ``lantai.text.decode`` with its tolerance: a page with a
+  character cut by the server is still text (the damage is reported by 3-4 as a warning, not
+  here). HTML is a ``<html``/``<!doctype html``/``<head``/``<body`` near the start *or* content
+  that starts with an HTML element (``<div>``, ``<p>``, ``<table>`` …): fragments saved from a
+  CMS are HTML too.
 - Results are cached per (path, size, mtime): several checks ask about the same file.
 """
 
@@ -31,6 +41,7 @@ class Format:
     label: str
     mime: str
     puid: str = ""
+    puid_basis: str = ""  # "siegfried" | "lantai" (generic PUID of a content rule) | ""
 
 
 LABELS = {
@@ -100,6 +111,29 @@ _MAGIC = [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
 ]
 _HTML = re.compile(rb"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
+# Content that *starts* with one of these elements (after a BOM, blanks and comments) is an
+# HTML fragment. Only elements, so an XML document or a plain text starting with "<" is not.
+_FRAGMENT = re.compile(
+    rb"^(?:\s|<!--.*?-->)*<(?:div|p|span|table|tr|td|ul|ol|li|h[1-6]|a|img|br|section|article|"
+    rb"header|footer|nav|main|form|meta|link|title|style|script|strong|b|i|em|font|center|"
+    rb"blockquote|pre|iframe)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
+# PUIDs that name a format our magic rules do not tell apart → the policy key.
+PUID_KEYS = {
+    "fmt/96": "html",
+    "fmt/97": "html",
+    "fmt/98": "html",
+    "fmt/99": "html",
+    "fmt/100": "html",
+    "fmt/471": "html",
+    "fmt/583": "html",
+    "fmt/101": "xml",
+    "x-fmt/111": "txt",
+}
+TEXT_KEYS = frozenset({"html", "xml", "txt"})
+# The generic PUID of a text format identified by content when siegfried found nothing.
+GENERIC_PUIDS = {"html": "fmt/96", "xml": "fmt/101", "txt": "x-fmt/111"}
 
 
 def identify(path: Path) -> Format:
@@ -113,9 +147,16 @@ def identify(path: Path) -> Format:
 # each, under 40 MB) cover batches of that many files; memory stays bounded beyond.
 @functools.lru_cache(maxsize=1 << 16)
 def _identify(path: str, size: int, mtime: int) -> Format:
-    key = "empty" if size == 0 else _magic_key(Path(path))
+    if size == 0:
+        return Format("empty", *LABELS["empty"])
+    key, puid = _magic_key(Path(path)), _puid(path)
+    basis = "siegfried" if puid else ""
+    if key == "unknown" and PUID_KEYS.get(puid):
+        key = PUID_KEYS[puid]
+    elif not puid and key in GENERIC_PUIDS:
+        puid, basis = GENERIC_PUIDS[key], "lantai"
     label, mime = LABELS[key]
-    return Format(key, label, mime, _puid(path) if size else "")
+    return Format(key, label, mime, puid, basis)
 
 
 def _magic_key(path: Path) -> str:
@@ -154,23 +195,44 @@ def _zip_key(path: Path) -> str:
 
 
 def _text_key(head: bytes) -> str:
-    if b"\x00" in head:
-        return "unknown"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            # final=False: a multi-byte character cut at the end of the sample is not an error
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    if b"\x00" in head or not is_text(head):
         return "unknown"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if _HTML.search(head[:4096]):
+    if _HTML.search(head[:4096]) or _FRAGMENT.match(stripped[:4096]):
         return "html"
     if stripped.startswith(b"<?xml"):
         return "xml"
     return "txt"
+
+
+def is_text(sample: bytes) -> bool:
+    """Whether ``sample`` (a file's head, possibly cut mid-character) decodes as text, with
+    the tolerance of ``lantai.text.decode`` for a few damaged characters."""
+    from lantai.text.decode import decode
+
+    return bool(decode(_complete(sample)).text)
+
+
+def _complete(sample: bytes) -> bytes:
+    """``sample`` without a multi-byte character cut at its end (the 64 KiB head boundary)."""
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            decoder.decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        pending = len(decoder.getstate()[0])
+        return sample[: len(sample) - pending] if pending else sample
+    return sample
+
+
+@functools.cache
+def pronom_available() -> bool:
+    try:
+        import pygfried  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _puid(path: str) -> str:
@@ -179,6 +241,8 @@ def _puid(path: str) -> str:
     except ImportError:
         return ""
     try:
-        return str(pygfried.identify(path))
+        found = pygfried.identify(path)
     except Exception:  # siegfried errors are not a reason to fail identification
         return ""
+    # A string such as "fmt/96"; "UNKNOWN" when nothing matched; None with no identifier.
+    return found if isinstance(found, str) and "/" in found else ""

@@ -1,6 +1,7 @@
 """完整性 (integrity) items of DA/T 70, transfer stage.
 
-- 2-1 declared 件数 and 文件数 (说明文件, bag-info) equal what arrived
+- 2-1 declared 件数 and 文件数 (说明文件, bag-info) equal what arrived (not performed, like
+  2-7, when nothing arrived: 1-12 then returns the empty batch)
 - 2-2 declared total bytes (说明文件 or BagIt ``Payload-Oxum``) equal what arrived; not performed
   when nothing is declared
 - 2-3 the catalogue has every mandatory column (reading problems)
@@ -17,11 +18,14 @@ from collections import defaultdict
 
 from lantai.archive.refcode import RefCodeError
 from lantai.ingest.checks import CheckContext, CheckResult, not_performed, result
+from lantai.ingest.checks.authenticity import NO_ITEMS
 from lantai.ingest.checks.values import parse_int, value
 from lantai.ingest.submission import Submission, SubmittedItem, field_label
 
 
 def counts_match(submission: Submission, context: CheckContext) -> CheckResult:
+    if not submission.items:
+        return not_performed("2-1", NO_ITEMS)
     failures = []
     actual = {"items": len(submission.items), "files": len(submission.files)}
     labels = {"items": "件数", "files": "文件数"}
@@ -108,6 +112,8 @@ def _gaps(group: str, numbers: list[int], context: CheckContext) -> list[str]:
 
 
 def content_complete(submission: Submission, context: CheckContext) -> CheckResult:
+    if not submission.items:
+        return not_performed("2-7", NO_ITEMS)
     failures = []
     for item in submission.items:
         if not item.files:

@@ -8,11 +8,16 @@ Design decisions:
   cross-reference table and would open a truncated file that other readers reject.
 - :func:`encryption` answers the separate 3-8 question (encrypted PDF, encrypted zip members,
   an Office file encrypted into an OLE container); archives are expected decrypted (DA/T 70).
+- A decoder that is not installed (Pillow for images) raises :class:`DecoderMissing`: 3-4 then
+  reports the file as *not performed*, never as opened. Passing a file nobody decoded would
+  certify what was not checked.
+- Text is read with ``lantai.text.decode``'s tolerance: a page with a character cut by the
+  server opens (it is readable), and :func:`text_damage` describes the damage so 3-4 records
+  it as a usability warning, not a failure.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import io
 import logging
@@ -24,6 +29,11 @@ from pathlib import Path
 
 OPEN_LIMIT = 512 * 1024 * 1024
 TAIL = 2048
+TEXT_SAMPLE = 4 * 1024 * 1024  # bytes of a text file decoded by 3-4
+
+
+class DecoderMissing(Exception):
+    """The decoder this format needs is not installed; the message says which (Chinese)."""
 
 
 def _tail(path: Path, size: int = TAIL) -> bytes:
@@ -77,7 +87,7 @@ def open_image(path: Path) -> str | None:
     try:
         from PIL import Image
     except ImportError:
-        return None
+        raise DecoderMissing("未安装图像解码库 Pillow，无法检测图像能否解码") from None
     try:
         with Image.open(path) as image:
             image.verify()
@@ -117,16 +127,30 @@ def open_mp4(path: Path) -> str | None:
     return None if b"moov" in boxes else "MP4 缺少 moov 盒，无法播放"
 
 
-def open_text(path: Path) -> str | None:
+def _decode_sample(path: Path):
+    from lantai.ingest.checks.formats import _complete
+    from lantai.text.decode import decode
+
     with open(path, "rb") as stream:
-        head = stream.read(1024 * 1024)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-            return None
-        except UnicodeDecodeError:
-            continue
-    return "文本编码无法识别（应为 UTF-8 或 GB18030）"
+        sample = stream.read(TEXT_SAMPLE)
+    return decode(_complete(sample) if len(sample) == TEXT_SAMPLE else sample)
+
+
+def open_text(path: Path) -> str | None:
+    if not _decode_sample(path).text:
+        return "文本编码无法识别（应为 UTF-8、GB18030 或 Big5）"
+    return None
+
+
+def text_damage(path: Path) -> str | None:
+    """A usability warning for a text file that decodes only with a few damaged characters."""
+    decoded = _decode_sample(path)
+    if not decoded.text or not decoded.damaged:
+        return None
+    return (
+        f"按 {decoded.encoding.upper()} 读取时有 {decoded.damaged} 处字符无法解码"
+        "（常见于服务器按字节截断标题），已以 U+FFFD 代替，其余内容可正常读取"
+    )
 
 
 OPENERS: dict[str, Callable[[Path], str | None]] = {

@@ -7,10 +7,20 @@ Design decisions:
 - An item is a ``response`` (or ``resource``) record with status 200 and an HTML content type
   (``text/html``, ``application/xhtml+xml``). Its fields: ``url`` (WARC-Target-URI),
   ``capture_date`` (WARC-Date), ``category`` ``WY``, ``title`` from the page's ``<title>``
-  (falling back to the URL), ``date`` the capture day, ``creator`` the site's host.
-- Everything else (images, scripts, CSS, requests, metadata, revisits) is skipped with one
-  summary warning per content type; the WARC itself is a support file of the batch, so nothing
-  captured is lost.
+  (falling back to the URL), ``date`` the capture day, ``creator`` from the page's own
+  ``<meta name="author|source|publisher">`` when it has one. Without it the creator is left to
+  the text pipeline (bylines, 来源：…, the site's name; ``records._creator``): a host name is
+  not a 责任者.
+- Every record is kept, so a page can be replayed: each page item carries a *capture* WARC
+  (``SubmittedItem.captures``, stored under ``data/capture/``) holding, byte for byte and in
+  their original order, the records of its URL (request, response, metadata, revisits), the
+  records linked to those (``WARC-Concurrent-To``/``WARC-Refers-To``), the records of the URLs
+  its HTML embeds (``src``/``href``/``url()``), and the ``warcinfo`` records. Records no page
+  claims (an unlinked image, an HTTP 404) go to the first page's capture, so the captures
+  together hold every record of the WARC. A WARC with one page is thus stored whole. Records
+  are copied as raw byte ranges (from each record's offset to the next one's): a per-record
+  gzip WARC slices into valid ``.warc.gz`` files without recompression.
+- Non-HTML records are still not items; one summary warning per content type says so.
 - The body stored is the HTTP entity after warcio removes transfer and content encodings, so
   it opens as HTML. When neither encoding was applied, the record's ``WARC-Payload-Digest``
   (``sha1:<base32>``) is declared for the file and 1-1 verifies it.
@@ -22,12 +32,14 @@ from __future__ import annotations
 
 import base64
 import gzip
+import html
 import re
 import shutil
 import tempfile
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from lantai.ingest.hashing import BLOCK_SIZE
 from lantai.ingest.submission import Submission, SubmittedFile, SubmittedItem, nfc
@@ -37,6 +49,28 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 _UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|%]+')
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"charset=[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
+_META = re.compile(rb"<meta\s[^>]*>", re.IGNORECASE)
+_META_NAME = re.compile(rb"""(?:name|property)\s*=\s*["']?([\w:.-]+)""", re.IGNORECASE)
+_META_CONTENT = re.compile(rb"""content\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+CREATOR_META = ("author", "source", "publisher", "dc.creator", "dc.publisher")
+_LINK = re.compile(
+    rb"""(?:src|href|data-src|poster)\s*=\s*["']([^"'<>\s]+)["']|url\(\s*["']?([^"')\s]+)""",
+    re.IGNORECASE,
+)
+EMBED_SCAN = 4 * 1024 * 1024  # bytes of a page searched for the URLs it embeds
+
+
+@dataclass
+class _Record:
+    """Where one record lies in the WARC and what links it to a page."""
+
+    offset: int
+    length: int
+    kind: str
+    uri: str
+    record_id: str
+    links: tuple[str, ...]
+    pages: set[int] = field(default_factory=set)  # indexes of the items that claim it
 
 
 def matches(path: Path) -> bool:
@@ -61,14 +95,20 @@ def read(path: Path) -> Submission:
     submission = Submission(KIND, path, cleanup=[temp])
     submission.support_files.append(SubmittedFile(path, nfc(path.name), path.stat().st_size))
     skipped: Counter[str] = Counter()
+    index: list[_Record] = []
+    pages: list[int] = []  # the index position of each item's response record
     try:
         with open(path, "rb") as stream:
-            for position, record in enumerate(ArchiveIterator(stream), start=1):
+            records = ArchiveIterator(stream)
+            for position, record in enumerate(records, start=1):
                 kind = _html_page(record)
                 if kind:
                     skipped[kind] += 1
-                    continue
-                submission.items.append(_item(record, position, temp))
+                else:
+                    submission.items.append(_item(record, position, temp))
+                    pages.append(len(index))
+                index.append(_index_entry(record, records))
+        _write_captures(path, temp, submission.items, index, pages)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         shutil.rmtree(temp, ignore_errors=True)
         submission.items.clear()
@@ -114,14 +154,13 @@ def _item(record, position: int, temp: Path) -> SubmittedItem:
     with open(target, "xb") as sink:
         shutil.copyfileobj(record.content_stream(), sink, BLOCK_SIZE)
     head = _head(target)
-    host = urlsplit(url).hostname or ""
     fields = {
         "url": url,
         "capture_date": captured,
         "category": "WY",
         "title": _title(head, record) or url,
         "date": captured[:10],
-        "creator": host,
+        "creator": _meta_creator(head, record),
         "format": "html",
     }
     file = SubmittedFile(target, name, target.stat().st_size, _payload_digest(record))
@@ -144,21 +183,133 @@ def _head(path: Path) -> bytes:
 
 def _title(head: bytes, record) -> str:
     match = _TITLE.search(head)
-    if not match:
+    return _text(match.group(1), head, record) if match else ""
+
+
+def _meta_creator(head: bytes, record) -> str:
+    """The first of the page's ``<meta name=author|source|publisher…>`` with a content."""
+    found: dict[str, bytes] = {}
+    for tag in _META.findall(head):
+        name, content = _META_NAME.search(tag), _META_CONTENT.search(tag)
+        if name and content:
+            found.setdefault(
+                name.group(1).decode("ascii", "replace").lower(),
+                content.group(1) or content.group(2) or b"",
+            )
+    for name in CREATOR_META:
+        text = _text(found.get(name, b""), head, record)
+        if text:
+            return text
+    return ""
+
+
+def _text(raw: bytes, head: bytes, record) -> str:
+    """Bytes of the page decoded as the page is (declared charset, tolerance for a character
+    cut by the server); the U+FFFD left by such a cut is dropped, not stored in metadata."""
+    if not raw.strip():
         return ""
+    from lantai.text.decode import decode
+
     content_type = (
         (record.http_headers.get_header("Content-Type") or "").encode()
-        if (record.http_headers)
+        if record.http_headers
         else b""
     )
     declared = _CHARSET.search(content_type) or _CHARSET.search(head)
-    encodings = [declared.group(1).decode()] if declared else []
-    for encoding in [*encodings, "utf-8", "gb18030"]:
-        try:
-            return " ".join(match.group(1).decode(encoding).split())
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return ""
+    text = decode(raw, declared.group(1).decode() if declared else None).text
+    return " ".join(html.unescape(text).replace("\ufffd", "").split())
+
+
+def _index_entry(record, records) -> _Record:
+    headers = record.rec_headers
+    links = tuple(
+        value
+        for name in ("WARC-Concurrent-To", "WARC-Refers-To")
+        if (value := headers.get_header(name))
+    )
+    return _Record(
+        offset=records.get_record_offset(),  # reads the rest of the record first
+        length=records.get_record_length(),
+        kind=record.rec_type,
+        uri=headers.get_header("WARC-Target-URI") or "",
+        record_id=headers.get_header("WARC-Record-ID") or "",
+        links=links,
+    )
+
+
+def _embedded(item: SubmittedItem) -> set[str]:
+    """Absolute URLs (no fragment) that the page's HTML refers to."""
+    base = item.fields.get("url", "")
+    with open(item.files[0].path, "rb") as stream:
+        data = stream.read(EMBED_SCAN)
+    urls = set()
+    for match in _LINK.finditer(data):
+        raw = (match.group(1) or match.group(2)).decode("utf-8", "replace")
+        urls.add(urldefrag(urljoin(base, html.unescape(raw)))[0])
+    return urls
+
+
+def _write_captures(
+    path: Path, temp: Path, items: list[SubmittedItem], index: list[_Record], pages: list[int]
+) -> None:
+    """Give each page item its capture WARC (see the module docstring)."""
+    if not items:
+        return
+    # A record runs to the next one: warcio's length leaves out the blank lines that end an
+    # uncompressed record, and the copy must keep them to stay a valid WARC.
+    ends = [entry.offset for entry in index[1:]] + [path.stat().st_size]
+    for entry, end in zip(index, ends, strict=True):
+        entry.length = max(entry.length, end - entry.offset)
+    by_uri: dict[str, list[_Record]] = {}
+    linked: dict[str, list[_Record]] = {}  # record id → the records linked with it, both ways
+    for entry in index:
+        by_uri.setdefault(entry.uri, []).append(entry)
+        for link in entry.links:
+            linked.setdefault(link, []).append(entry)
+    by_id = {entry.record_id: entry for entry in index}
+    for entry in index:
+        linked.setdefault(entry.record_id, []).extend(
+            by_id[link] for link in entry.links if link in by_id
+        )
+    for number, (item, at) in enumerate(zip(items, pages, strict=True)):
+        claimed = [*by_uri.get(index[at].uri, [])]
+        for url in _embedded(item):
+            claimed += by_uri.get(url, [])
+        for entry in list(claimed):
+            claimed += linked.get(entry.record_id, [])
+        for entry in claimed:
+            entry.pages.add(number)
+    for entry in index:
+        if entry.kind == "warcinfo":
+            entry.pages.update(range(len(items)))
+        elif not entry.pages:
+            entry.pages.add(0)
+    suffix = ".warc.gz" if _gzipped(path) else ".warc"
+    with open(path, "rb") as source:
+        for number, item in enumerate(items):
+            name = item.files[0].name.removesuffix(".html") + suffix
+            target = temp / "capture" / name
+            target.parent.mkdir(exist_ok=True)
+            with open(target, "xb") as sink:
+                for entry in index:
+                    if number in entry.pages:
+                        _copy_range(source, sink, entry.offset, entry.length)
+            item.captures.append(SubmittedFile(target, name, target.stat().st_size))
+
+
+def _gzipped(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        return stream.read(2) == b"\x1f\x8b"
+
+
+def _copy_range(source, sink, offset: int, length: int) -> None:
+    source.seek(offset)
+    while length > 0:
+        block = source.read(min(BLOCK_SIZE, length))
+        if not block:
+            raise EOFError("WARC 记录长度超出文件末尾")
+        sink.write(block)
+        length -= len(block)
 
 
 def _payload_digest(record) -> dict[str, str]:

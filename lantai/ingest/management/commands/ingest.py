@@ -11,6 +11,7 @@ from rich.table import Table
 from lantai.archive.domains import DomainError
 from lantai.archive.refcode import RefCodeError
 from lantai.cli_base import LantaiCommand
+from lantai.env import SettingError
 from lantai.ingest.batch import IngestError, IngestReport, ingest
 
 VERDICT = {True: "[green]通过[/]", False: "[red]未通过[/]", None: "[yellow]未执行[/]"}
@@ -27,6 +28,12 @@ class Command(LantaiCommand):
         parser.add_argument("--retention", default="", help="缺省保管期限，如 D30")
         parser.add_argument("--org", default="", help="缺省机构（问题）代码，如 BGS")
         parser.add_argument("--check-only", action="store_true", help="只检测，不做任何改动")
+        parser.add_argument(
+            "--require-virus-check",
+            action="store_true",
+            default=None,
+            help="病毒检测为必检项：未安装 ClamAV 时退回（亦可设 LANTAI_REQUIRE_VIRUS_CHECK=true）",
+        )
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 文档")
 
     def handle(self, *args, **options) -> None:
@@ -40,9 +47,14 @@ class Command(LantaiCommand):
                     agency=options["agency"],
                     defaults=defaults,
                     check_only=options["check_only"],
+                    require_virus_check=options["require_virus_check"],
                     progress=callback,
                 )
-        except (IngestError, RefCodeError, DomainError) as error:
+        except (IngestError, RefCodeError, DomainError, SettingError) as error:
+            if quiet:  # --json: still one JSON document on stdout, for scripts
+                self.stdout.write(
+                    json.dumps({"status": "error", "error": str(error)}, ensure_ascii=False)
+                )
             raise CommandError(str(error)) from None
         if quiet:
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
@@ -94,9 +106,11 @@ class Command(LantaiCommand):
         summary = f"{report.items} 件，{report.files} 个文件，{report.bytes} 字节"
         if report.status == "accepted":
             console.print(f"[green]已接收入库[/]：批次 {report.batch}，{summary}")
+        elif report.check_only and not report.would_accept:
+            console.print(f"[red]仅检测（未入库）：检测未通过，正式移交将被退回[/]：{summary}")
         elif report.status == "returned":
             console.print(
                 f"[red]检测未通过，已退回[/]：批次 {report.batch}，{summary}；馆藏未作任何改动"
             )
         else:
-            console.print(f"仅检测（未入库）：{summary}")
+            console.print(f"仅检测（未入库）：检测通过，可正式移交：{summary}")
