@@ -4,13 +4,15 @@ import argparse
 import logging
 
 from django.conf import settings
-from django.core.management import call_command
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from lantai.cli_base import LantaiCommand
 from lantai.ingest.engines import startup_lines
+from lantai.ingest.worker import LeasedWorker, new_worker_id
 
 # django-tasks logs a line per task state change; they belong in a log file, not the console.
-TASK_LOGGERS = ("django_tasks", "django_tasks_db")
+# lantai.worker (leases, expiries) goes there too, and its warnings to the console as well.
+TASK_LOGGERS = ("django_tasks", "django_tasks_db", "lantai.worker")
 
 
 def log_tasks_to_file() -> str:
@@ -21,6 +23,7 @@ def log_tasks_to_file() -> str:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     for name in TASK_LOGGERS:
         logging.getLogger(name).addHandler(handler)
+    logging.getLogger("lantai.worker").setLevel(logging.INFO)
     return str(path)
 
 
@@ -38,4 +41,20 @@ class Command(LantaiCommand):
         if not options["no_engine_notes"]:
             for line in startup_lines():
                 self.stdout.write(f"提示：{line}")
-        call_command("db_worker", batch=options["batch"], verbosity=options["verbosity"])
+        # db_worker's own logging set-up (levels by verbosity), then its Worker with a lease
+        # (lantai/ingest/worker.py) instead of calling the db_worker command.
+        DbWorkerCommand(stdout=self.stdout, stderr=self.stderr).configure_logging(
+            options["verbosity"]
+        )
+        worker = LeasedWorker(
+            queue_names=["default"],
+            interval=1,
+            batch=options["batch"],
+            backend_name="default",
+            startup_delay=not options["batch"],
+            max_tasks=None,
+            worker_id=new_worker_id(),
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        worker.run()
