@@ -55,6 +55,7 @@ import socket
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -210,6 +211,10 @@ def _expire(task: DBTaskResult, lease: WorkerLease | None, now: dt.datetime) -> 
 
 def lease_note(task_id: str) -> str | None:
     """The sentence a lease expiry left on a task (retried or failed), for the staff page."""
+    try:
+        uuid.UUID(str(task_id))
+    except ValueError:  # not a database task (the inline backend's ids are not UUIDs)
+        return None
     row = (
         DBTaskResult.objects.filter(pk=task_id, exception_class_path=LEASE_EXPIRED)
         .exclude(status="SUCCESSFUL")
