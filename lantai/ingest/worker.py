@@ -362,3 +362,33 @@ class LeasedWorker(Worker):
             tempfile.tempdir = previous
             # The library set the outcome on this instance; an upload waits only for a retry.
             remove_files(db_task_result, uploads=db_task_result.status in ("SUCCESSFUL", FAILED))
+
+
+# --- health ----------------------------------------------------------------------------------
+
+
+def tasks_waiting() -> bool:
+    """Whether a task is due or running: something a worker ought to be doing."""
+    return DBTaskResult.objects.ready().exists() or DBTaskResult.objects.running().exists()
+
+
+def worker_health(supervised: object | None) -> str:
+    """``ok``, ``dead``, ``none`` (no worker anywhere, nothing waiting) or ``inline``.
+
+    ``supervised`` is the :class:`lantai.portal.server.Supervisor` of this process, if any.
+    Decisions: a supervised child that is down is ``dead`` whatever the database says (this
+    server promised a worker); otherwise a fresh heartbeat from any machine is ``ok``; with
+    none, ``dead`` if a task is due or running (nothing will ever run it), else ``none`` — a
+    site that runs no worker beside the web server (``serve --no-worker``, workers elsewhere,
+    all stopped while idle) is healthy until work is waiting. A supervised child still starting
+    (up for less than a lease period, no beat yet) is ``ok``.
+    """
+    if not settings.TASKS["default"]["BACKEND"].endswith("DatabaseBackend"):
+        return "inline"  # tasks run in the request: there is no worker to miss
+    if supervised is not None and not supervised.alive:
+        return "dead"
+    if fresh_heartbeat():
+        return "ok"
+    if supervised is not None and supervised.up_for() < lease_seconds():
+        return "ok"
+    return "dead" if tasks_waiting() else "none"
