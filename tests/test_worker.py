@@ -277,3 +277,58 @@ def test_start_up_removes_orphaned_uploads_and_scratch_but_not_what_a_task_needs
     assert not finished_upload.exists()  # its task is finished: no grace period
     assert not stale_scratch.exists()
     assert DBTaskResult.objects.get(pk=result.id).status == "READY"
+
+
+HOLD_WRITE_LOCK = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("CREATE TABLE IF NOT EXISTS busy_writer (n INTEGER)")
+db.execute("INSERT INTO busy_writer VALUES (1)")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+db.execute("COMMIT")
+"""
+
+
+def test_a_worker_outlives_a_writer_that_holds_the_lock_past_the_busy_timeout(tmp_path):
+    data = tmp_path / "var"
+    assert run_lantai(data, "fonds", "add", "J001", "测试全宗").returncode == 0
+    environ = {k: v for k, v in os.environ.items() if k != "LANTAI_DATABASE_URL"}
+    environ.update(
+        LANTAI_DATA_DIR=str(data),
+        LANTAI_WORKER_HEARTBEAT_SECONDS="1",
+        LANTAI_SQLITE_TIMEOUT="1",
+        **QUEUED,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "lantai", "worker"], env=environ, stderr=subprocess.PIPE, text=True
+    )
+    database = data / "lantai.sqlite3"
+    try:
+
+        def leased() -> bool:
+            with sqlite3.connect(database) as db:
+                return bool(db.execute("SELECT COUNT(*) FROM ingest_workerlease").fetchone()[0])
+
+        deadline = time.monotonic() + 60
+        while not leased():
+            assert time.monotonic() < deadline and worker.poll() is None
+            time.sleep(0.2)
+        holder = subprocess.run(
+            [sys.executable, "-c", HOLD_WRITE_LOCK, str(database), "5"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert holder.stdout.strip() == "locked"
+        assert worker.poll() is None, worker.stderr.read()
+        package = transfer_zip(tmp_path)
+        task_id = enqueue_upload(data, package)
+        deadline = time.monotonic() + 90
+        while task_row(data, task_id)["status"] != "SUCCESSFUL":
+            assert time.monotonic() < deadline and worker.poll() is None, task_row(data, task_id)
+            time.sleep(0.5)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)

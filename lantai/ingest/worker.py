@@ -60,11 +60,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import is_locked_database_exception
 
 from lantai.ingest.models import WorkerLease
 
@@ -327,18 +328,38 @@ class LeasedWorker(Worker):
             sweep_orphans()
             self._heart = threading.Thread(target=self._heartbeat, name="lease", daemon=True)
             self._heart.start()
-            super().run()
+            self._run_through_locks()
         finally:
             self._stop.set()
             if self._heart is not None:
                 self._heart.join(timeout=settings.WORKER_HEARTBEAT_SECONDS + 5)
             WorkerLease.objects.filter(pk=self.worker_id).delete()
 
+    def _run_through_locks(self) -> None:
+        """The library's loop, restarted when a locked database escapes it.
+
+        django-tasks-db catches "database is locked" around claiming a task but not around
+        the ``BEGIN`` of that transaction: a writer holding SQLite's lock past the busy
+        timeout (a long ingest commit) ended the worker, and nothing restarted it.
+        """
+        while True:
+            try:
+                super().run()
+                return
+            except OperationalError as error:
+                if not self.running or not is_locked_database_exception(error):
+                    raise
+                logger.warning(
+                    "数据库被其他进程长时间锁定（%s），%s 秒后重试", error, self.interval
+                )
+                close_old_connections()
+                time.sleep(max(self.interval, 0.1))
+
     def sweep(self) -> None:
         try:
             sweep_expired()
-        except Exception:  # a locked database now is no reason to stop the worker
-            logger.warning("任务租约检查失败，下次心跳时重试", exc_info=True)
+        except Exception as error:  # a locked database now is no reason to stop the worker
+            logger.warning("任务租约检查失败，下次心跳时重试：%s", error)
 
     def _heartbeat(self) -> None:
         try:
@@ -346,8 +367,8 @@ class LeasedWorker(Worker):
                 close_old_connections()
                 try:
                     beat(self.worker_id, self.started)
-                except Exception:
-                    logger.warning("worker 心跳写入失败，稍后重试", exc_info=True)
+                except Exception as error:
+                    logger.warning("worker 心跳写入失败，稍后重试：%s", error)
                 self.sweep()
         finally:
             connection.close()
