@@ -14,6 +14,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 import zipfile
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from django_tasks import task
 
 from tests.ingest.builders import pdf_bytes, row, write_csv
 from tests.processes import run_lantai
@@ -332,3 +334,45 @@ def test_a_worker_outlives_a_writer_that_holds_the_lock_past_the_busy_timeout(tm
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
+
+
+SCRATCH_SEEN: list[Path] = []
+
+
+@task()
+def unpack_and_finish(path: str, outcome: str) -> str:
+    """A task shaped like an ingest: unpacks into a temporary directory, then ends."""
+    scratch = Path(tempfile.mkdtemp(prefix="lantai-zip-"))
+    (scratch / "正文.txt").write_text("解压出的副本", "utf-8")
+    SCRATCH_SEEN.append(scratch)
+    if outcome == "raise":
+        raise RuntimeError("任务出错")
+    return outcome
+
+
+@pytest.mark.parametrize("outcome", ["return", "raise"])
+def test_a_finished_task_leaves_neither_its_unpacked_copy_nor_its_upload(queued, outcome):
+    from django_tasks_db.models import DBTaskResult
+
+    from lantai.ingest.worker import LeasedWorker, new_worker_id, scratch_dir
+
+    folder = Path(queued.UPLOAD_DIR) / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    (folder / "移交.zip").write_bytes(b"PK")
+    result = unpack_and_finish.enqueue(str(folder / "移交.zip"), outcome)
+    worker = LeasedWorker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=new_worker_id(),
+        excluded_queue_names=[],
+    )
+    worker.run()
+    status = DBTaskResult.objects.get(pk=result.id).status
+    assert status == ("SUCCESSFUL" if outcome == "return" else "FAILED")
+    assert SCRATCH_SEEN[-1].is_relative_to(scratch_dir(result.id))  # unpacked in its scratch
+    assert not SCRATCH_SEEN[-1].exists() and not scratch_dir(result.id).exists()
+    assert not folder.exists()

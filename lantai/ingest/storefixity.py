@@ -219,6 +219,8 @@ def _hash_the_rest(
             continue
         if path.is_file() and not path.is_symlink():
             entries.append(Entry(inside, path, {"sha256": entry.sha256}))
+    if not entries:
+        return
     for outcome in verify(entries, workers=2):
         if outcome.error:
             about[outcome.name].append(outcome.error)
