@@ -51,6 +51,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -315,8 +316,9 @@ def _older_than(path: Path, age: dt.timedelta) -> bool:
 class LeasedWorker(Worker):
     """django-tasks-db's worker, with a lease, a heartbeat thread and per-task scratch space."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, parent_pid: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.parent_pid = parent_pid
         self.started = timezone.now()
         self._stop = threading.Event()
         self._heart: threading.Thread | None = None
@@ -370,8 +372,16 @@ class LeasedWorker(Worker):
                 except Exception as error:
                     logger.warning("worker 心跳写入失败，稍后重试：%s", error)
                 self.sweep()
+                self._stop_if_orphaned()
         finally:
             connection.close()
+
+    def _stop_if_orphaned(self) -> None:
+        """A supervised worker whose server died stops like on SIGTERM (current task first)."""
+        if self.parent_pid is not None and os.getppid() != self.parent_pid:
+            logger.warning("启动本 worker 的服务进程（%s）已不在，worker 随之停止", self.parent_pid)
+            self.parent_pid = None
+            os.kill(os.getpid(), signal.SIGTERM)
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         scratch = scratch_dir(db_task_result.pk)

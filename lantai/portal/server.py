@@ -13,7 +13,10 @@ Supervision (decisions):
   warning on the console naming the exit code (or the signal that ended it).
 - On exit (Ctrl+C, SIGTERM from systemd or docker) the watcher is told to stop first, then the
   child gets SIGTERM (it finishes its current task, see django-tasks-db's worker) and SIGKILL
-  after 10 s.
+  after 10 s. The child stays in the server's process group, so Ctrl+C reaches both; a child
+  that exits within a second of the server stopping is not reported as a crash. A server
+  killed outright (SIGKILL, the OOM killer) cannot stop its child, so the child watches its
+  parent (``--exit-with-parent``) and stops by itself, finishing its current task first.
 - ``/healthz`` asks :func:`supervised_worker` whether this process supervises a worker and
   whether it is up; between a crash and the restart it is down, and healthz says so. The
   heartbeats in the database (``lantai/ingest/worker.py``) are the truth across machines.
@@ -34,7 +37,14 @@ from waitress import serve as waitress_serve
 
 log = logging.getLogger("lantai.server")
 
-WORKER_COMMAND = [sys.executable, "-m", "lantai", "worker", "--no-engine-notes"]
+WORKER_COMMAND = [
+    sys.executable,
+    "-m",
+    "lantai",
+    "worker",
+    "--no-engine-notes",
+    "--exit-with-parent",
+]
 
 
 def _describe(code: int) -> str:
@@ -48,6 +58,8 @@ def _describe(code: int) -> str:
 
 class Supervisor:
     """Keep one child process running: reap it when it exits, restart it after a back-off."""
+
+    SHUTDOWN_GRACE = 1.0
 
     def __init__(
         self,
@@ -90,7 +102,10 @@ class Supervisor:
         while not self._stopping.is_set():
             assert self.process is not None
             code = self.process.wait()
-            if self._stopping.is_set():
+            # Ctrl+C reaches the child as well as the server: give the server a moment to
+            # say it is stopping before calling the exit unexpected.
+            grace = min(delay, self.SHUTDOWN_GRACE)
+            if self._stopping.wait(grace):
                 return
             if time.monotonic() - self.started >= self.stable_after:
                 delay = self.first_delay
@@ -101,7 +116,7 @@ class Supervisor:
                 _describe(code),
                 delay,
             )
-            if self._stopping.wait(delay):
+            if self._stopping.wait(max(delay - grace, 0)):
                 return
             self._spawn()
             self.restarts += 1

@@ -143,3 +143,27 @@ def test_serve_restarts_a_killed_worker_and_stops_it_on_exit(tmp_path):
         output, _ = serve.communicate(timeout=30)
     assert "SIGKILL" in output and "重启" in output, output
     wait_for(lambda: reaped(second), 15)
+
+
+@pytest.mark.timeout_sensitive
+def test_a_worker_whose_server_was_killed_stops_by_itself(tmp_path):
+    data = tmp_path / "var"
+    assert run_lantai(data, "fonds", "add", "J001", "测试全宗").returncode == 0
+    environ = {k: v for k, v in os.environ.items() if k != "LANTAI_DATABASE_URL"}
+    environ.update(
+        LANTAI_DATA_DIR=str(data), LANTAI_TASKS_INLINE="0", LANTAI_WORKER_HEARTBEAT_SECONDS="1"
+    )
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "lantai", "serve", "--port", str(free_port())],
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: len(worker_pids(data)) == 1, 90)
+        orphan = worker_pids(data)[0]
+    finally:
+        serve.kill()
+        serve.wait(timeout=30)
+    wait_for(lambda: reaped(orphan), 30)
+    assert worker_pids(data) == []  # it withdrew its lease on the way out

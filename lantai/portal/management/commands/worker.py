@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 
 from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
@@ -35,6 +36,8 @@ class Command(LantaiCommand):
         parser.add_argument("--batch", action="store_true", help="处理完队列中现有任务后退出")
         # serve/demo start their worker with this: they have printed the notes themselves.
         parser.add_argument("--no-engine-notes", action="store_true", help=argparse.SUPPRESS)
+        # serve's child: stop when serve is gone (lantai/portal/server.py).
+        parser.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options) -> None:
         log_tasks_to_file()
@@ -55,6 +58,7 @@ class Command(LantaiCommand):
             max_tasks=None,
             worker_id=new_worker_id(),
             excluded_queue_names=[],
+            parent_pid=os.getppid() if options["exit_with_parent"] else None,
         )
         worker.configure_signals()
         worker.run()
