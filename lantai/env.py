@@ -125,8 +125,9 @@ def env_database(
     import dj_database_url
 
     value = _raw(name, environ)
+    timeout = env_int("LANTAI_SQLITE_TIMEOUT", 30, minimum=1, maximum=3600, environ=environ)
     if value is None:
-        return sqlite_database(default_sqlite_path)
+        return sqlite_database(default_sqlite_path, timeout)
     scheme = value.split("://", 1)[0].lower() if "://" in value else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise SettingError(
@@ -134,7 +135,8 @@ def env_database(
             "应为 postgres://用户@主机:端口/库名 或 sqlite:///文件路径"
         )
     if scheme == "sqlite":
-        return sqlite_database(Path(value.split("://", 1)[1].removeprefix("/")).resolve())
+        path = Path(value.split("://", 1)[1].removeprefix("/")).resolve()
+        return sqlite_database(path, timeout)
     try:
         config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=True)
     except ValueError as error:
@@ -144,8 +146,17 @@ def env_database(
     return config
 
 
-def sqlite_database(path: Path) -> dict:
-    """SQLite tuned for a small archive: WAL, IMMEDIATE writes (no upgrade deadlocks)."""
+def sqlite_database(path: Path, timeout: int = 30) -> dict:
+    """SQLite tuned for a small archive: WAL, IMMEDIATE writes (no upgrade deadlocks).
+
+    ``timeout`` (``LANTAI_SQLITE_TIMEOUT``, seconds) is the busy timeout: a connection that
+    finds the database locked by another writer waits that long before "database is locked".
+    Django hands it to ``sqlite3.connect``; with ``transaction_mode="IMMEDIATE"`` a writing
+    transaction takes the lock at ``BEGIN``, where the wait applies, instead of upgrading a
+    read snapshot later (an upgrade from a stale snapshot fails at once, without waiting).
+    Readers in WAL mode never wait for writers; a long read must still not hold a cursor open
+    across its own writes (see ``lantai fixity``).
+    """
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
@@ -154,7 +165,7 @@ def sqlite_database(path: Path) -> dict:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
             "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
+            "timeout": timeout,
         },
     }
 

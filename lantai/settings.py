@@ -170,6 +170,18 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STORAGE_DIR = DATA_DIR / "storage"
 INDEX_DIR = DATA_DIR / "index"
 LOG_DIR = DATA_DIR / "logs"
+# Web uploads wait here (one folder each) for their ingest task; a task's scratch files
+# (unpacked zips, WARC records) live in TASK_TEMP_DIR/<task id>/ while it runs. Both are
+# removed on every outcome, and swept for orphans when a worker starts (lantai/ingest/worker.py).
+UPLOAD_DIR = DATA_DIR / "uploads"
+TASK_TEMP_DIR = DATA_DIR / "tmp"
+
+# Task leases (lantai/ingest/worker.py): a worker renews its lease every HEARTBEAT seconds; a
+# task whose worker has not beaten for LEASE seconds (or whose process is gone, on this
+# machine) is retried until it has been attempted MAX_ATTEMPTS times, then failed.
+WORKER_HEARTBEAT_SECONDS = env_int("LANTAI_WORKER_HEARTBEAT_SECONDS", 5, minimum=1, maximum=300)
+WORKER_LEASE_SECONDS = env_int("LANTAI_WORKER_LEASE_SECONDS", 60, minimum=2, maximum=86400)
+TASK_MAX_ATTEMPTS = env_int("LANTAI_TASK_MAX_ATTEMPTS", 2, minimum=1, maximum=20)
 
 LOGIN_URL = "/account/login/"
 LOGIN_REDIRECT_URL = "/account/"

@@ -68,3 +68,19 @@ def test_unwritable_data_dir_is_reported(tmp_path):
 
 def test_password_is_masked_in_database_urls():
     assert mask_password("postgres://u:pw@h/db") == "postgres://u:***@h/db"
+
+
+def test_sqlite_busy_timeout_is_configurable_and_applies_to_sqlite_urls(tmp_path):
+    default = env_database("LANTAI_DATABASE_URL", tmp_path / "db.sqlite3", {})
+    assert default["OPTIONS"]["timeout"] == 30
+    assert default["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    environ = {
+        "LANTAI_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        "LANTAI_SQLITE_TIMEOUT": "90",
+    }
+    assert (
+        env_database("LANTAI_DATABASE_URL", tmp_path / "db.sqlite3", environ)["OPTIONS"]["timeout"]
+        == 90
+    )
+    with pytest.raises(SettingError, match="LANTAI_SQLITE_TIMEOUT"):
+        env_database("LANTAI_DATABASE_URL", tmp_path / "db.sqlite3", {"LANTAI_SQLITE_TIMEOUT": "0"})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from lantai.access.decorators import staff_view
 from lantai.archive.models import Fonds, TransferBatch
 from lantai.ingest.tasks import ingest_upload
+from lantai.ingest.worker import lease_note
 
 VERDICTS = {True: _("通过"), False: _("未通过"), None: _("未执行")}
 # The row's CSS class stays on the Chinese source word (site.css styles .verdict-未通过).
@@ -37,7 +38,7 @@ class UploadForm(forms.Form):
 
 
 def _save_upload(upload) -> Path:
-    folder = Path(settings.DATA_DIR) / "uploads" / uuid.uuid4().hex
+    folder = Path(settings.UPLOAD_DIR) / uuid.uuid4().hex
     folder.mkdir(parents=True)
     target = folder / Path(upload.name).name  # the browser's name, never a path
     with target.open("wb") as handle:
@@ -69,7 +70,11 @@ def _finished(request: HttpRequest, result) -> HttpResponse:
     report = result.return_value if result.status == "SUCCESSFUL" else None
     if report and report.get("batch"):
         return redirect("ingest-batch", code=report["batch"])
-    return render(request, "ingest/task.html", {"result": result, "report": report})
+    return render(
+        request,
+        "ingest/task.html",
+        {"result": result, "report": report, "note": lease_note(result.id)},
+    )
 
 
 def _task_in_scope(user, result) -> bool:
@@ -91,7 +96,8 @@ def task_status(request: HttpRequest, task_id: str) -> HttpResponse:
         raise Http404(_("没有这个接收任务"))  # the same answer as for a task that does not exist
     if result.is_finished:
         return _finished(request, result)
-    return render(request, "ingest/task.html", {"result": result, "report": None})
+    context = {"result": result, "report": None, "note": lease_note(result.id)}
+    return render(request, "ingest/task.html", context)
 
 
 @staff_view("archive.view_transferbatch")

@@ -18,17 +18,29 @@ from lantai.access import catalogue
 from lantai.access.policy import sees_unredacted
 from lantai.access.publication import full_rendition, public_rendition
 from lantai.archive.models import Fonds, Item
+from lantai.ingest.worker import worker_health
+from lantai.portal.server import supervised_worker
 
 
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers; used by load balancers and the demo smoke test."""
+    """200 when the database answers and tasks have a worker; load balancers and smoke tests.
+
+    ``worker`` is ``ok`` (a fresh heartbeat, or this server's worker starting), ``dead`` (503:
+    the worker ``serve`` supervises is down, or tasks wait and no worker anywhere has beaten
+    within a lease period), ``none`` (no worker anywhere, nothing waiting: a ``--no-worker``
+    site is healthy until work waits) or ``inline`` (tasks run in the request). See
+    :func:`lantai.ingest.worker.worker_health`.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
+        worker = worker_health(supervised_worker())
     except Exception:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    if worker == "dead":
+        return JsonResponse({"status": "error", "worker": worker}, status=503)
+    return JsonResponse({"status": "ok", "worker": worker})
 
 
 @require_safe

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0003_item_review_proposal'),
+        ('archive', '0004_item_masks'),
     ]
 
     operations = [
