@@ -24,6 +24,7 @@ import pytest
 from django.utils import timezone
 from django_tasks import task
 
+from tests.factories import verified_login
 from tests.ingest.builders import pdf_bytes, row, write_csv
 from tests.processes import run_lantai
 
@@ -51,7 +52,7 @@ def transfer_zip(tmp_path: Path) -> Path:
     folder.mkdir()
     rows = [row(n) for n in (1, 2, 3)]
     for r in rows:
-        (folder / r["文件名"]).write_bytes(pdf_bytes())
+        (folder / r["文件名"]).write_bytes(pdf_bytes(r["题名"]))
     write_csv(folder / "目录.csv", rows)
     path = tmp_path / "移交.zip"
     with zipfile.ZipFile(path, "w") as archive:
@@ -232,7 +233,7 @@ def test_staff_see_why_a_task_failed_after_its_worker_vanished(client, archivist
     claimed_by(result.id, "w-gone", "档案馆另一台主机", dt.timedelta(minutes=5))
     sweep_expired()
     assert not folder.exists()
-    client.force_login(archivist)
+    verified_login(client, archivist)
     page = client.get(f"/staff/ingest/task/{result.id}/").content.decode()
     assert "停止响应" in page and "档案馆另一台主机" in page and "请重新上传" in page
     assert "正在处理" not in page
@@ -244,7 +245,7 @@ def test_staff_see_that_a_task_is_being_retried(client, archivist, queued):
     result, _ = waiting_upload(queued)
     claimed_by(result.id, "w-gone", "档案馆另一台主机", dt.timedelta(minutes=5))
     sweep_expired()
-    client.force_login(archivist)
+    verified_login(client, archivist)
     page = client.get(f"/staff/ingest/task/{result.id}/").content.decode()
     assert "中断" in page and "第 2 次尝试" in page and "正在处理" in page
 

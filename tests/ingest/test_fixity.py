@@ -136,7 +136,7 @@ def stored_template(tmp_path_factory) -> Path:
     folder.mkdir()
     rows = [row(n) for n in (1, 2, 3)]
     for r in rows:
-        (folder / r["文件名"]).write_bytes(pdf_bytes())
+        (folder / r["文件名"]).write_bytes(pdf_bytes(r["题名"]))
     write_csv(folder / "目录.csv", rows)
     data = base / "var"
     assert run_lantai(data, "fonds", "add", "J001", "测试全宗").returncode == 0
