@@ -1,4 +1,8 @@
-"""``/api/search``: the JSON search endpoint, access-scoped like every other surface."""
+"""``/api/search``: the JSON search endpoint, access-scoped like every other surface.
+
+Hits carry no relevance score (issue 12): a raw BM25 score is a statistic of the index it came
+from, a side channel the public has no use for; the order of the hits is the ranking.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ class HitOut(Schema):
     title: str
     date: str | None
     snippet: str
-    score: float
 
 
 class SearchOut(Schema):
@@ -53,6 +56,9 @@ def search(
         "total_estimated": result.estimated,
         "page": result.page,
         "relaxed": result.relaxed,
-        "hits": [hit.as_dict() for hit in result.hits],
+        "hits": [
+            {"ref_code": h.ref_code, "title": h.title, "date": h.date, "snippet": h.snippet}
+            for h in result.hits
+        ],
         "facets": result.facets,
     }
