@@ -19,6 +19,7 @@ search are then computed from public records alone, so nothing hidden can show t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -383,6 +384,13 @@ class _Building:
         self._gen.close_writer()
 
     def discard(self) -> None:
+        # Stop the writer's threads first: they may still be writing segment files, and a
+        # directory removed under them would be left half-deleted.
+        if self._writer is not None and self._gen is not None:
+            with contextlib.suppress(BaseException):
+                self._writer.rollback()
+            with contextlib.suppress(BaseException):
+                self._gen.close_writer()
         shutil.rmtree(self.gen_dir, ignore_errors=True)
 
     def publish(self) -> None:
