@@ -7,8 +7,9 @@ from, a side channel the public has no use for; the order of the hits is the ran
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
+from lantai.search import RebuildRequired
 from lantai.search.service import search_for
 
 router = Router(tags=["search"])
@@ -38,19 +39,35 @@ class InvalidOut(Schema):
     detail: list[dict]
 
 
+class UnavailableOut(Schema):
+    """The index is being (re)built, e.g. right after an upgrade: ask again shortly."""
+
+    detail: str
+
+
+UNAVAILABLE = (
+    "检索索引正在重建，请稍后再试。/ The search index is being rebuilt; try again shortly."
+)
+
+
 @router.get(
-    "/search", response={200: SearchOut, 422: InvalidOut}, summary="全文检索 / full-text search"
+    "/search",
+    response={200: SearchOut, 422: InvalidOut, 503: UnavailableOut},
+    summary="全文检索 / full-text search",
 )
 def search(
     request: HttpRequest, q: str = "", page: int = 1, per_page: int = 20, sort: str = "relevance"
-) -> dict:
-    result = search_for(
-        request.user,
-        q[:500],
-        page=max(1, min(page, 500)),
-        per_page=max(1, min(per_page, 100)),
-        sort=sort,
-    )
+) -> dict | Status:
+    try:
+        result = search_for(
+            request.user,
+            q[:500],
+            page=max(1, min(page, 500)),
+            per_page=max(1, min(per_page, 100)),
+            sort=sort,
+        )
+    except RebuildRequired:
+        return Status(503, {"detail": UNAVAILABLE})
     return {
         "total": result.total,
         "total_estimated": result.estimated,

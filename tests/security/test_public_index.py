@@ -323,6 +323,20 @@ def test_the_public_api_returns_no_score(client, fonds):
     assert "score" not in hit_schema["properties"]
 
 
+def test_the_api_says_so_while_the_public_index_is_not_built_yet(
+    client, fonds, deferred, monkeypatch
+):
+    make_item(fonds, title="升级前的开放档案", open_status="open")
+    apply_outbox()
+    indexes = _indexes()
+    indexes.close()
+    shutil.rmtree(indexes.public.root)  # as left by a Lantai that had one index
+    monkeypatch.setattr("lantai.search.indexer._index", None)
+    response = client.get("/api/search", {"q": "档案"})
+    assert response.status_code == 503 and "重建" in response.json()["detail"]
+    assert client.get("/search", {"q": "档案"}).status_code == 503  # the portal page too
+
+
 def test_reindex_builds_both_indexes(fonds, deferred):
     opened = make_item(fonds, title="开放的文件", open_status="open")
     closed = make_item(fonds, title="未开放的文件", open_status="closed")
