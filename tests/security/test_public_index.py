@@ -340,10 +340,30 @@ def test_the_api_says_so_while_the_public_index_is_not_built_yet(
 def test_reindex_builds_both_indexes(fonds, deferred):
     opened = make_item(fonds, title="开放的文件", open_status="open")
     closed = make_item(fonds, title="未开放的文件", open_status="closed")
-    call_command("reindex", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+    assert "其中公众可见 1 件" in out.getvalue()
     assert public_ids() == {opened.pk}
     assert staff_ids() == {opened.pk, closed.pk}
     assert not SearchOutbox.objects.exists()
+
+
+def test_a_public_index_of_an_older_schema_is_rebuilt_with_the_staff_one(
+    fonds, deferred, monkeypatch
+):
+    opened = make_item(fonds, title="升级前的开放档案", open_status="open")
+    apply_outbox()
+    public = _indexes().public
+    (public.root / public.generation / "lantai-schema.json").write_text('{"schema_version": 0}')
+    _indexes().close()
+    monkeypatch.setattr("lantai.search.indexer._index", None)  # as after an upgrade's restart
+    assert _indexes().public.needs_rebuild and not _indexes().staff.needs_rebuild
+    staff_generation = _indexes().staff.generation
+    later = make_item(fonds, title="升级后的档案", open_status="open")
+    apply_outbox()
+    assert not _indexes().needs_rebuild
+    assert public_ids() == {opened.pk, later.pk}
+    assert _indexes().staff.generation != staff_generation  # both come from the one pass
 
 
 def test_an_upgrade_from_the_one_index_layout_builds_the_public_index(
