@@ -182,10 +182,13 @@ PUBLIC_FACETS = [n for n in FACET_NAMES if n != "open_status"]
 ESTIMATED: collections.Counter[str] = collections.Counter()
 
 
+ON_FULL = False  # --public-on-full: time the public queries the old way on the same build
+
+
 def public_search_target(path) -> tuple[SearchIndex, AccessScope]:
     """The index and scope a public search runs with: the public index, unfiltered, when it
     was built (as ``lantai.search.service.route_for``); else the full one, filtered."""
-    if has_public_index(path):
+    if has_public_index(path) and not ON_FULL:
         return SearchIndex(public_path(path)), AccessScope.unrestricted()
     return SearchIndex(path), AccessScope.public()
 
@@ -267,8 +270,16 @@ def main() -> None:
         action="store_true",
         help="build only the full index (before issue 12); public queries filter it",
     )
+    parser.add_argument(
+        "--public-on-full",
+        action="store_true",
+        help="run the public queries on the full index with the access filter (as before "
+        "issue 12) even though the public index was built: an A/B on one build",
+    )
     args = parser.parse_args()
     _index.PARALLEL_FACETS = not args.serial_facets
+    global ON_FULL
+    ON_FULL = args.public_on_full
     corpus = require(OUT / f"corpus-{args.records}.jsonl")
     path = OUT / "speed" / f"lantai-{args.records}"
     if not args.no_build:
@@ -286,7 +297,8 @@ def main() -> None:
             f"{info['peak_rss_mb']:.0f} MiB (workers={args.workers})",
             flush=True,
         )
-    where = "public index, unfiltered" if has_public_index(path) else "full index, filtered"
+    public_index = has_public_index(path) and not ON_FULL
+    where = "public index, unfiltered" if public_index else "full index, filtered"
     print(f"public queries run on the {where}", flush=True)
     queries = make_queries(corpus, args.seed)
     why_not = "disabled (--no-lucene)" if args.no_lucene else lucene_available()
