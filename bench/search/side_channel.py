@@ -27,8 +27,8 @@ from _common import OUT, require
 sys.path.insert(0, str(OUT.parents[2]))
 from lantai.search import AccessScope, SearchDocument, SearchIndex, rebuild
 
-PLANTED = "貔貅麒麟"  # held by every hidden record
-ABSENT = "獬豸饕餮"  # held by none
+PLANTED = "靐齉龖爩"  # held by every hidden record (characters no real record holds)
+ABSENT = "麤灥厵齾"  # held by none
 
 
 def documents(corpus, use: int):
