@@ -331,10 +331,14 @@ def rebuild(
     returns), so both indexes keep excluding every record whose visibility changed.
     """
     started = time.perf_counter()
-    staff = _Building(Path(path), heap_size, writer_threads)
-    public = _Building(Path(public_path), heap_size, writer_threads) if public_path else None
-    building = [b for b in (public, staff) if b is not None]
+    building: list[_Building] = []  # in publishing order: the public index first (see above)
+    public: _Building | None = None
     try:
+        if public_path is not None:
+            public = _Building(Path(public_path), heap_size, writer_threads)
+            building.append(public)
+        staff = _Building(Path(path), heap_size, writer_threads)
+        building.append(staff)
         for b in building:
             b.start()
         items = analysed if analysed is not None else map(analyse, docs)
@@ -348,7 +352,7 @@ def rebuild(
         for b in building:
             b.discard()
         raise
-    for b in building:  # the public index first (see above)
+    for b in building:
         b.publish()
     return RebuildStats(
         staff.gen_dir.name,
