@@ -304,6 +304,17 @@ def test_fonds_staff_search_the_staff_index_with_their_tokens(persona, request, 
     assert route.scope.tokens == {PUBLIC_TOKEN, f"fonds:{fonds.code}"}
 
 
+def test_the_operator_searches_the_staff_index_unfiltered(fonds, deferred):
+    from lantai.search.service import route_for, search_as_operator
+
+    operator = type("Operator", (), {"is_superuser": True, "is_active": True})()
+    route = route_for(operator)
+    assert route.index is _indexes().staff and route.scope.everything and not route.public
+    make_item(fonds, title=f"内部{HIDDEN_WORD}", open_status="closed")
+    apply_outbox()
+    assert search_as_operator(HIDDEN_WORD).total == 1
+
+
 def test_a_staff_search_still_finds_hidden_records(fonds, archivist, anonymous, deferred):
     make_item(fonds, title=f"内部{HIDDEN_WORD}", open_status="closed")
     apply_outbox()
