@@ -79,6 +79,21 @@ class RebuildStats:
     public_records: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A record analysed once (the Python-side work), to be added to both the staff and the
+    public index without analysing it twice (see :func:`prepare`)."""
+
+    id: int
+    access: tuple[str, ...]
+    fields: dict
+
+
+def prepare(doc: SearchDocument) -> Prepared:
+    fields = analyse(doc)
+    return Prepared(fields["id"], tuple(fields["access"]), fields)
+
+
 class SearchIndex:
     """The search index under ``path`` (a directory of generations, see ``_store``).
 
@@ -164,14 +179,17 @@ class SearchIndex:
             self.reload()  # write into the live generation, even right after a rebuild
         return self._require().writer(self.heap_size, self.writer_threads)
 
-    def add_or_replace(self, docs: Iterable[SearchDocument]) -> int:
+    def add_or_replace(self, docs: Iterable[SearchDocument | Prepared]) -> int:
         """Index records, replacing any earlier version with the same id. Not visible until
-        :meth:`commit`."""
+        :meth:`commit`. A :class:`Prepared` record is not analysed again."""
         writer = self._writer()
         count = 0
         for doc in docs:
             writer.delete_documents_by_query(self._id_query(doc.id))
-            writer.add_document(to_document(doc))
+            if isinstance(doc, Prepared):
+                writer.add_document(build_document(doc.fields))
+            else:
+                writer.add_document(to_document(doc))
             self._dirty = True
             count += 1
         return count

@@ -36,7 +36,7 @@ from django.conf import settings
 
 from lantai.access.policy import PUBLIC_TOKEN, item_search_tokens
 from lantai.archive.models import Item
-from lantai.search import RebuildStats, SearchDocument, SearchIndex, WriterBusy
+from lantai.search import RebuildStats, SearchDocument, SearchIndex, WriterBusy, prepare
 from lantai.search.models import SearchOutbox
 
 BATCH = 2000
@@ -150,8 +150,9 @@ def apply_outbox(batch: int = BATCH) -> int:
     try:
         while rows := list(SearchOutbox.objects.order_by("id")[:batch]):
             ids = sorted({row.item_id for row in rows})
-            found = [to_document(item) for item in _items(ids)]
-            shown = [doc for doc in found if is_public(doc)]
+            docs = [to_document(item) for item in _items(ids)]
+            found = [prepare(doc) for doc in docs]  # analysed once for both indexes
+            shown = [ready for ready, doc in zip(found, docs, strict=True) if is_public(doc)]
             leaving = set(ids) - {doc.id for doc in shown}
             public.reload()
             if public.holds_any(leaving):  # most batches (new, unreviewed records) skip this

@@ -72,3 +72,17 @@ def test_holds_any_says_whether_some_of_the_ids_are_indexed(tmp_path):
     index.add_or_replace(RECORDS[:2])
     index.commit()
     assert index.holds_any({2, 50}) and not index.holds_any({50, 51}) and not index.holds_any(())
+
+
+def test_a_prepared_record_indexes_exactly_like_the_record_itself(tmp_path):
+    from lantai.search import prepare
+
+    plain = SearchIndex(tmp_path / "plain", heap_size=15_000_000, writer_threads=1)
+    ready = SearchIndex(tmp_path / "ready", heap_size=15_000_000, writer_threads=1)
+    plain.add_or_replace(RECORDS)
+    ready.add_or_replace([prepare(record) for record in RECORDS])
+    for index in (plain, ready):
+        index.commit()
+    for query in ("防汛", "公开 通知", '"防汛预案"'):
+        assert plain.search(query, EVERYTHING).hits == ready.search(query, EVERYTHING).hits
+    assert prepare(RECORDS[2]).access == ("fonds:J002", "public")
