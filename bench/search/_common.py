@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
+# LANTAI_SHARED_DATA points at the shared test data when it is not beside this clone.
+SHARED = Path(os.environ.get("LANTAI_SHARED_DATA") or ROOT.parent / "shared" / "data")
 # LANTAI_BENCH_OUT moves the generated corpora and indexes (the CI smoke run uses a temp dir).
 OUT = Path(os.environ.get("LANTAI_BENCH_OUT") or ROOT / "bench" / "out") / "search"
 LUCENE_PY = ROOT / "bench" / "out" / "venv-lucene" / "bin" / "python"

@@ -3,6 +3,15 @@
     .venv/bin/python bench/search/build_corpus.py --records 200000
     .venv/bin/python bench/search/speed.py --records 200000 [--workers 2] [--no-lucene]
     .venv/bin/python bench/search/speed.py --records 1000000 --no-build --rounds 5
+    .venv/bin/python bench/search/speed.py --records 50000 --single-index   # the old layout
+
+Since issue 12 the build makes two indexes, as ``lantai reindex`` does: the full (staff) one
+under ``lantai-N/`` and the public one (only records carrying the public token) under
+``lantai-N/public/``, from one analysis pass. The public queries below run on the public index
+with no access filter (what ``lantai.search.service`` does for a public user); with
+``--single-index`` only the full index is built and the public queries run on it with the
+public access filter (the layout before issue 12), so the two runs give the second index's
+cost in build time, disk and RSS, and the query-time difference.
 
 Query classes (50 queries each, generated from the corpus with a fixed seed): a common word,
 a rare word, two words (AND), a quoted phrase, and a common word with ``date:2010..2024``.
@@ -56,18 +65,35 @@ def _windowed(pool, lines, window: int = 4096):
         yield from pool.imap(_analyse_line, batch, chunksize=64)
 
 
-def build(corpus, path, workers: int, heap: int) -> dict:
+def public_path(path):
+    """Where the public index sits beside the full one (the layout ``lantai.search.indexer``
+    uses: ``INDEX_DIR/public``)."""
+    return path / "public"
+
+
+def has_public_index(path) -> bool:
+    return (public_path(path) / "CURRENT").exists()
+
+
+def _size(root, generation) -> int:
+    return sum(p.stat().st_size for p in (root / generation).rglob("*") if p.is_file())
+
+
+def build(corpus, path, workers: int, heap: int, split: bool = True) -> dict:
     shutil.rmtree(path, ignore_errors=True)
+    extra = {"public_path": public_path(path)} if split else {}
     t0 = time.perf_counter()
     with corpus.open(encoding="utf-8") as fh:
         if workers > 1:
             with mp.get_context("fork").Pool(workers) as pool:
                 analysed = _windowed(pool, fh)
-                stats = rebuild(path, (), analysed=analysed, heap_size=heap)
+                stats = rebuild(path, (), analysed=analysed, heap_size=heap, **extra)
         else:
-            stats = rebuild(path, (SearchDocument(**json.loads(x)) for x in fh), heap_size=heap)
+            docs = (SearchDocument(**json.loads(x)) for x in fh)
+            stats = rebuild(path, docs, heap_size=heap, **extra)
     seconds = time.perf_counter() - t0
-    size = sum(p.stat().st_size for p in (path / stats.generation).rglob("*") if p.is_file())
+    size = _size(path, stats.generation)
+    public_size = _size(public_path(path), stats.public_generation) if split else 0
     rss = (
         max(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -75,7 +101,14 @@ def build(corpus, path, workers: int, heap: int) -> dict:
         )
         / 1024
     )
-    return {"records": stats.records, "build_s": seconds, "index_bytes": size, "peak_rss_mb": rss}
+    return {
+        "records": stats.records,
+        "build_s": seconds,
+        "index_bytes": size,
+        "public_records": stats.public_records,
+        "public_bytes": public_size,
+        "peak_rss_mb": rss,
+    }
 
 
 def _word_sample(corpus) -> tuple[collections.Counter[str], list[list[str]], list[str]]:
@@ -149,9 +182,19 @@ PUBLIC_FACETS = [n for n in FACET_NAMES if n != "open_status"]
 ESTIMATED: collections.Counter[str] = collections.Counter()
 
 
+ON_FULL = False  # --public-on-full: time the public queries the old way on the same build
+
+
+def public_search_target(path) -> tuple[SearchIndex, AccessScope]:
+    """The index and scope a public search runs with: the public index, unfiltered, when it
+    was built (as ``lantai.search.service.route_for``); else the full one, filtered."""
+    if has_public_index(path) and not ON_FULL:
+        return SearchIndex(public_path(path)), AccessScope.unrestricted()
+    return SearchIndex(path), AccessScope.public()
+
+
 def time_lantai(path, queries, facets: bool) -> dict[str, list[float]]:
-    index = SearchIndex(path)
-    scope = AccessScope.public()
+    index, scope = public_search_target(path)
     facets = PUBLIC_FACETS if facets else False
     out = {}
     for label, qs in queries.items():
@@ -222,19 +265,41 @@ def main() -> None:
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--serial-facets", action="store_true")
     parser.add_argument("--rounds", type=int, default=1, help="timed rounds; medians printed")
+    parser.add_argument(
+        "--single-index",
+        action="store_true",
+        help="build only the full index (before issue 12); public queries filter it",
+    )
+    parser.add_argument(
+        "--public-on-full",
+        action="store_true",
+        help="run the public queries on the full index with the access filter (as before "
+        "issue 12) even though the public index was built: an A/B on one build",
+    )
     args = parser.parse_args()
     _index.PARALLEL_FACETS = not args.serial_facets
+    global ON_FULL
+    ON_FULL = args.public_on_full
     corpus = require(OUT / f"corpus-{args.records}.jsonl")
     path = OUT / "speed" / f"lantai-{args.records}"
     if not args.no_build:
-        info = build(corpus, path, args.workers, args.heap)
+        info = build(corpus, path, args.workers, args.heap, split=not args.single_index)
+        public = (
+            f" + public index {info['public_bytes'] / 2**20:.1f} MiB "
+            f"({info['public_records']} records)"
+            if not args.single_index
+            else " (single index)"
+        )
         print(
             f"Lantai build: {info['records']} records in {info['build_s']:.1f} s "
             f"({info['records'] / info['build_s']:.0f} rec/s), index "
-            f"{info['index_bytes'] / 2**20:.0f} MiB, peak RSS {info['peak_rss_mb']:.0f} MiB "
-            f"(workers={args.workers})",
+            f"{info['index_bytes'] / 2**20:.1f} MiB{public}, peak RSS "
+            f"{info['peak_rss_mb']:.0f} MiB (workers={args.workers})",
             flush=True,
         )
+    public_index = has_public_index(path) and not ON_FULL
+    where = "public index, unfiltered" if public_index else "full index, filtered"
+    print(f"public queries run on the {where}", flush=True)
     queries = make_queries(corpus, args.seed)
     why_not = "disabled (--no-lucene)" if args.no_lucene else lucene_available()
     rounds = []

@@ -21,7 +21,15 @@ Typical use::
     result = index.search('档案 -草稿 date:2019..2021', AccessScope.public())
 """
 
-from ._index import FACET_NAMES, MAX_PER_PAGE, RebuildStats, SearchIndex, rebuild
+from ._index import (
+    FACET_NAMES,
+    MAX_PER_PAGE,
+    Prepared,
+    RebuildStats,
+    SearchIndex,
+    prepare,
+    rebuild,
+)
 from ._query import parse as parse_query
 from ._schema import SCHEMA_VERSION
 from ._types import (
@@ -40,6 +48,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AccessScope",
     "Hit",
+    "Prepared",
     "RebuildRequired",
     "RebuildStats",
     "SearchDocument",
@@ -48,5 +57,6 @@ __all__ = [
     "SearchResult",
     "WriterBusy",
     "parse_query",
+    "prepare",
     "rebuild",
 ]

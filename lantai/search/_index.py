@@ -9,10 +9,17 @@ Exclusion protocol that makes "closing a record takes effect at once" exact:
 1. the indexer applies outbox rows, ``commit()``s, and only then marks those rows applied;
 2. a searcher reads the ids of unapplied rows into ``AccessScope.exclude_ids`` and *then*
    searches (``search`` reloads first), so every row it saw as applied is in the commit it reads.
+
+A deployment keeps two indexes of the same documents (DESIGN §7–8, issue 12): the full one that
+staff search with the access filter inside the query, and a *public* one that holds only the
+records carrying the public token. BM25 statistics, scores, timings and snippets of a public
+search are then computed from public records alone, so nothing hidden can show through them.
+:func:`rebuild` builds both from one pass (each record analysed once).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -26,7 +33,14 @@ import tantivy
 
 from . import _counting, _store
 from ._analysis import fold, query_grams, runs
-from ._backend_tantivy import DEFAULT_HEAP, Generation, build_document, load_display, to_document
+from ._backend_tantivy import (
+    DEFAULT_HEAP,
+    Generation,
+    analyse,
+    build_document,
+    load_display,
+    to_document,
+)
 from ._compile import Compiled, Compiler
 from ._counting import Counts
 from ._query import And, Text, parse, positive_texts, relax
@@ -42,6 +56,9 @@ from ._types import (
     SortOrder,
 )
 
+# The token of records the public may see (``lantai.access.policy.PUBLIC_TOKEN``: the policy is
+# the one definition, this core only needs its value to split a rebuild).
+PUBLIC_TOKEN = "public"
 MAX_PER_PAGE = 100
 MAX_OFFSET = 10_000  # deep paging is a crawler's game; bounded work per request
 FACET_NAMES = ("fonds", "year", "category", "topic", "open_status")
@@ -57,17 +74,46 @@ class RebuildStats:
     generation: str
     records: int
     seconds: float
+    # The public index built beside it (``rebuild(..., public_path=...)``), if any.
+    public_generation: str | None = None
+    public_records: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A record analysed once (the Python-side work), to be added to both the staff and the
+    public index without analysing it twice (see :func:`prepare`)."""
+
+    id: int
+    access: tuple[str, ...]
+    fields: dict
+
+
+def prepare(doc: SearchDocument) -> Prepared:
+    fields = analyse(doc)
+    return Prepared(fields["id"], tuple(fields["access"]), fields)
 
 
 class SearchIndex:
-    """The search index under ``path`` (a directory of generations, see ``_store``)."""
+    """The search index under ``path`` (a directory of generations, see ``_store``).
+
+    With ``create=False`` a missing index is not created empty but reported as
+    ``needs_rebuild``: an empty public index beside a full staff index would silently find
+    nothing, where a rebuild makes it whole.
+    """
 
     def __init__(
-        self, path: str | Path, *, heap_size: int = DEFAULT_HEAP, writer_threads: int = 0
+        self,
+        path: str | Path,
+        *,
+        heap_size: int = DEFAULT_HEAP,
+        writer_threads: int = 0,
+        create: bool = True,
     ) -> None:
         self.root = Path(path)
         self.heap_size = heap_size
         self.writer_threads = writer_threads
+        self.create = create
         self._gen: Generation | None = None
         self._gen_name: str | None = None
         self._problem: str | None = None
@@ -77,6 +123,10 @@ class SearchIndex:
     # --- state --------------------------------------------------------------------------
     def _open(self) -> None:
         name = _store.current_name(self.root)
+        if name is None and not self.create:
+            self._gen, self._gen_name = None, None
+            self._problem = f"index {self.root} has not been built yet: run `lantai reindex`"
+            return
         if name is None:
             gen_dir = _store.new_generation(self.root)
             Generation(gen_dir, create=True)
@@ -129,14 +179,17 @@ class SearchIndex:
             self.reload()  # write into the live generation, even right after a rebuild
         return self._require().writer(self.heap_size, self.writer_threads)
 
-    def add_or_replace(self, docs: Iterable[SearchDocument]) -> int:
+    def add_or_replace(self, docs: Iterable[SearchDocument | Prepared]) -> int:
         """Index records, replacing any earlier version with the same id. Not visible until
-        :meth:`commit`."""
+        :meth:`commit`. A :class:`Prepared` record is not analysed again."""
         writer = self._writer()
         count = 0
         for doc in docs:
             writer.delete_documents_by_query(self._id_query(doc.id))
-            writer.add_document(to_document(doc))
+            if isinstance(doc, Prepared):
+                writer.add_document(build_document(doc.fields))
+            else:
+                writer.add_document(to_document(doc))
             self._dirty = True
             count += 1
         return count
@@ -145,6 +198,14 @@ class SearchIndex:
         # delete_documents_by_term silently matches nothing on u64 fields in tantivy-py 0.27;
         # a term query on the same field does match, so deletion goes through a query.
         return tantivy.Query.term_query(self._require().schema, "id", int(record_id))
+
+    def holds_any(self, ids: Collection[int]) -> bool:
+        """True when some record of ``ids`` is in the last commit this handle reads."""
+        if not ids:
+            return False
+        gen = self._require()
+        query = tantivy.Query.term_set_query(gen.schema, "id", sorted(int(i) for i in ids))
+        return gen.searcher().search(query, limit=1, count=True).count > 0
 
     def delete(self, ids: Iterable[int]) -> None:
         writer = self._writer()
@@ -173,12 +234,24 @@ class SearchIndex:
                 self.rollback()
             self._gen.close_writer()
 
-    def rebuild(self, docs: Iterable[SearchDocument], **kwargs: object) -> RebuildStats:
-        """Build a new generation aside and switch to it (see :func:`rebuild`)."""
-        if self._gen is not None:
-            self.close()
+    def rebuild(
+        self,
+        docs: Iterable[SearchDocument],
+        *,
+        public: SearchIndex | None = None,
+        **kwargs: object,
+    ) -> RebuildStats:
+        """Build a new generation aside and switch to it (see :func:`rebuild`); with
+        ``public``, that index is rebuilt in the same pass from the public records."""
+        handles = [self] if public is None else [self, public]
+        for handle in handles:
+            if handle._gen is not None:
+                handle.close()
+        if public is not None:
+            kwargs["public_path"] = public.root
         stats = rebuild(self.root, docs, **kwargs)  # type: ignore[arg-type]
-        self._open()
+        for handle in handles:
+            handle._open()
         return stats
 
     # --- reading ------------------------------------------------------------------------
@@ -256,6 +329,8 @@ def rebuild(
     heap_size: int = DEFAULT_HEAP,
     writer_threads: int = 0,
     analysed: Iterable[dict] | None = None,
+    public_path: str | Path | None = None,
+    public_token: str = PUBLIC_TOKEN,
 ) -> RebuildStats:
     """Build a complete new generation from ``docs`` aside, then publish it atomically.
 
@@ -265,30 +340,84 @@ def rebuild(
     the half-built generation is removed and the live one is untouched. ``analysed`` may supply
     pre-analysed documents (``_backend_tantivy.analyse`` output, e.g. from worker processes)
     instead of ``docs``.
+
+    With ``public_path``, the records whose access tokens include ``public_token`` also go to
+    a new generation of the public index there, from the same analysis. The public one is
+    published first: if the process dies between the two swaps, the live public index is the
+    new one (built from the same records as the new staff one) beside the old staff one, and
+    the outbox rows the rebuild covers are still pending (the caller deletes them after this
+    returns), so both indexes keep excluding every record whose visibility changed.
     """
-    root = Path(path)
     started = time.perf_counter()
-    gen_dir = _store.new_generation(root)
-    count = 0
+    building: list[_Building] = []  # in publishing order: the public index first (see above)
+    public: _Building | None = None
     try:
-        gen = Generation(gen_dir, create=True)
-        writer = gen.writer(heap_size, writer_threads)
-        if analysed is not None:
-            for item in analysed:
-                writer.add_document(build_document(item))
-                count += 1
-        else:
-            for doc in docs:
-                writer.add_document(to_document(doc))
-                count += 1
-        writer.commit()
-        gen.close_writer()
+        if public_path is not None:
+            public = _Building(Path(public_path), heap_size, writer_threads)
+            building.append(public)
+        staff = _Building(Path(path), heap_size, writer_threads)
+        building.append(staff)
+        for b in building:
+            b.start()
+        items = analysed if analysed is not None else map(analyse, docs)
+        for item in items:
+            staff.add(build_document(item))
+            if public is not None and public_token in item["access"]:
+                public.add(build_document(item))
+        for b in building:
+            b.finish()
     except BaseException:
-        shutil.rmtree(gen_dir, ignore_errors=True)
+        for b in building:
+            b.discard()
         raise
-    _store.publish(root, gen_dir)
-    _store.prune(root)
-    return RebuildStats(gen_dir.name, count, time.perf_counter() - started)
+    for b in building:
+        b.publish()
+    return RebuildStats(
+        staff.gen_dir.name,
+        staff.count,
+        time.perf_counter() - started,
+        public.gen_dir.name if public else None,
+        public.count if public else 0,
+    )
+
+
+class _Building:
+    """One generation being built aside by :func:`rebuild`."""
+
+    def __init__(self, root: Path, heap_size: int, writer_threads: int) -> None:
+        self.root, self.heap_size, self.writer_threads = root, heap_size, writer_threads
+        self.gen_dir = _store.new_generation(root)
+        self.count = 0
+        self._gen: Generation | None = None
+        self._writer: tantivy.IndexWriter | None = None
+
+    def start(self) -> None:
+        self._gen = Generation(self.gen_dir, create=True)
+        self._writer = self._gen.writer(self.heap_size, self.writer_threads)
+
+    def add(self, document: tantivy.Document) -> None:
+        assert self._writer is not None
+        self._writer.add_document(document)
+        self.count += 1
+
+    def finish(self) -> None:
+        assert self._writer is not None and self._gen is not None
+        self._writer.commit()
+        self._gen.close_writer()
+
+    def discard(self) -> None:
+        # Stop the writer's threads first: they may still be writing segment files, and a
+        # directory removed under them would be left half-deleted.
+        if self._writer is not None and self._gen is not None:
+            with contextlib.suppress(BaseException):
+                self._writer.rollback()
+            with contextlib.suppress(BaseException):
+                self._gen.close_writer()
+        shutil.rmtree(self.gen_dir, ignore_errors=True)
+
+    def publish(self) -> None:
+        _store.publish(self.root, self.gen_dir)
+        _store.prune(self.root)
 
 
 def _facet_names(facets: bool | Collection[str]) -> tuple[str, ...]:

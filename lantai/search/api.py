@@ -1,10 +1,15 @@
-"""``/api/search``: the JSON search endpoint, access-scoped like every other surface."""
+"""``/api/search``: the JSON search endpoint, access-scoped like every other surface.
+
+Hits carry no relevance score (issue 12): a raw BM25 score is a statistic of the index it came
+from, a side channel the public has no use for; the order of the hits is the ranking.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
+from lantai.search import RebuildRequired
 from lantai.search.service import search_for
 
 router = Router(tags=["search"])
@@ -15,7 +20,6 @@ class HitOut(Schema):
     title: str
     date: str | None
     snippet: str
-    score: float
 
 
 class SearchOut(Schema):
@@ -35,24 +39,43 @@ class InvalidOut(Schema):
     detail: list[dict]
 
 
+class UnavailableOut(Schema):
+    """The index is being (re)built, e.g. right after an upgrade: ask again shortly."""
+
+    detail: str
+
+
+UNAVAILABLE = (
+    "检索索引正在重建，请稍后再试。/ The search index is being rebuilt; try again shortly."
+)
+
+
 @router.get(
-    "/search", response={200: SearchOut, 422: InvalidOut}, summary="全文检索 / full-text search"
+    "/search",
+    response={200: SearchOut, 422: InvalidOut, 503: UnavailableOut},
+    summary="全文检索 / full-text search",
 )
 def search(
     request: HttpRequest, q: str = "", page: int = 1, per_page: int = 20, sort: str = "relevance"
-) -> dict:
-    result = search_for(
-        request.user,
-        q[:500],
-        page=max(1, min(page, 500)),
-        per_page=max(1, min(per_page, 100)),
-        sort=sort,
-    )
+) -> dict | Status:
+    try:
+        result = search_for(
+            request.user,
+            q[:500],
+            page=max(1, min(page, 500)),
+            per_page=max(1, min(per_page, 100)),
+            sort=sort,
+        )
+    except RebuildRequired:
+        return Status(503, {"detail": UNAVAILABLE})
     return {
         "total": result.total,
         "total_estimated": result.estimated,
         "page": result.page,
         "relaxed": result.relaxed,
-        "hits": [hit.as_dict() for hit in result.hits],
+        "hits": [
+            {"ref_code": h.ref_code, "title": h.title, "date": h.date, "snippet": h.snippet}
+            for h in result.hits
+        ],
         "facets": result.facets,
     }

@@ -4,27 +4,56 @@ Portal views, the JSON API and the CLI all call :func:`search_for`; none of them
 itself. Items with a pending hiding change (see :mod:`lantai.search.outbox`) are excluded inside
 the engine query for everyone, so a record closed a moment ago is gone from hits, totals and
 facets as soon as its transaction commits.
+
+Which index answers (issue 12): a user whose tokens are exactly the public's (anonymous,
+registered public, the three admin roles, staff assigned to no fonds) searches the *public*
+index, which holds nothing else, so no per-record access filter is needed and no hidden record
+can shape a score, a timing, a snippet or a count. Everyone with more (archivists and reviewers
+of their fonds, the operator's ``--as staff``) searches the staff index with their tokens.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from lantai.access.policy import user_search_tokens
-from lantai.search import FACET_NAMES, AccessScope, SearchResult
-from lantai.search.indexer import get_index
+from lantai.access.policy import PUBLIC_TOKEN, user_search_tokens
+from lantai.search import FACET_NAMES, AccessScope, SearchIndex, SearchResult
+from lantai.search.indexer import get_index, get_public_index
 from lantai.search.models import SearchOutbox
 
 STAFF_ONLY_FACETS = ("open_status",)
 
 
+@dataclass(frozen=True, slots=True)
+class Route:
+    """The index a user's search runs on, and the scope it runs with there."""
+
+    index: SearchIndex
+    scope: AccessScope
+    public: bool
+
+
+def _pending_hides() -> set[int]:
+    return set(SearchOutbox.objects.filter(hides=True).values_list("item_id", flat=True))
+
+
 def scope_for(user: Any) -> AccessScope:
-    pending = SearchOutbox.objects.filter(hides=True).values_list("item_id", flat=True)
-    exclude = set(pending)
+    """The user's scope in the staff index: their tokens, minus pending hiding changes."""
+    exclude = _pending_hides()
     tokens = user_search_tokens(user)
     if tokens is None:
         return AccessScope.unrestricted(exclude_ids=exclude)
     return AccessScope(tokens, exclude_ids=exclude)
+
+
+def route_for(user: Any) -> Route:
+    scope = scope_for(user)
+    if not scope.everything and scope.tokens == {PUBLIC_TOKEN}:
+        # The public index is the access filter; the pending hides are excluded all the same.
+        public_scope = AccessScope.unrestricted(exclude_ids=scope.exclude_ids)
+        return Route(get_public_index(), public_scope, public=True)
+    return Route(get_index(), scope, public=False)
 
 
 def search_for(
@@ -36,15 +65,19 @@ def search_for(
     sort: str = "relevance",
     facets: bool = True,
 ) -> SearchResult:
-    scope = scope_for(user)
+    route = route_for(user)
     sort = sort if sort in ("relevance", "date") else "relevance"
-    public = scope.tokens == {"public"} and not scope.everything
     # The public never sees staff-only facets, so they are not even counted for it.
-    names = [n for n in FACET_NAMES if not (public and n in STAFF_ONLY_FACETS)]
-    result = get_index().search(
-        query, scope, facets=names if facets else False, page=page, per_page=per_page, sort=sort
+    names = [n for n in FACET_NAMES if not (route.public and n in STAFF_ONLY_FACETS)]
+    result = route.index.search(
+        query,
+        route.scope,
+        facets=names if facets else False,
+        page=page,
+        per_page=per_page,
+        sort=sort,
     )
-    if public:
+    if route.public:
         for name in STAFF_ONLY_FACETS:
             result.facets.pop(name, None)
     return result

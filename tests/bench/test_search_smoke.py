@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = Path(os.environ.get("LANTAI_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
 
 def _run(script: str, *args: str, out: Path) -> str:
@@ -33,7 +33,9 @@ def test_speed_bench_builds_a_corpus_and_times_every_query_class(tmp_path):
     _run("build_corpus.py", "--records", "3000", out=tmp_path)
     printed = _run("speed.py", "--records", "3000", "--no-lucene", out=tmp_path)
     assert "Lantai build: 3000 records" in printed
+    assert "public queries run on the public index, unfiltered" in printed
     for label in ("common word", "rare word", "two words", "phrase", "facets+date"):
         assert label in printed
     checked = _run("tiers_check.py", "--records", "3000", out=tmp_path)
     assert "pages differing from exhaustive ranking: 0/1200" in checked
+    assert "public index, unfiltered: pages differing from exhaustive: 0/600" in checked

@@ -8,7 +8,7 @@ from lantai.search.indexer import rebuild_from_database
 
 
 class Command(LantaiCommand):
-    help = "从数据库重建检索索引（在旁边新建后原子切换，门户可照常服务）"
+    help = "从数据库重建检索索引（全量索引与公众索引，在旁边新建后原子切换，门户可照常服务）"
 
     def handle(self, *args, **options) -> None:
         total = Item.objects.count()
@@ -17,5 +17,6 @@ class Command(LantaiCommand):
             stats = rebuild_from_database(lambda n: progress.update(bar, completed=n))
             progress.update(bar, completed=total or 1)
         self.stdout.write(
-            f"已重建：{stats.records} 件，用时 {stats.seconds:.1f} 秒（{stats.generation}）"
+            f"已重建：{stats.records} 件（其中公众可见 {stats.public_records} 件），"
+            f"用时 {stats.seconds:.1f} 秒（{stats.generation}，公众索引 {stats.public_generation}）"
         )
