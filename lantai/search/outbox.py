@@ -26,6 +26,8 @@ HIDING_FIELDS = (
     "redactions",
     "masks",
     "ref_code",
+    # The body of a record without text is its description: an edit changes what snippets show.
+    "description",
 )
 SEARCH_FIELDS = (
     *HIDING_FIELDS,
@@ -36,7 +38,6 @@ SEARCH_FIELDS = (
     "series_id",
     "creator",
     "doc_number",
-    "description",
 )
 
 _defer_to_exit = False

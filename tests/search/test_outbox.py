@@ -61,6 +61,17 @@ def test_closing_takes_effect_before_the_index_is_updated(fonds, anonymous, defe
     assert (result.total, result.hits, result.facets["fonds"]) == (0, [], {})
 
 
+def test_an_edited_description_of_a_record_without_text_is_excluded_until_reindexed(
+    fonds, anonymous, deferred
+):
+    item = make_item(fonds, title="白泽档案", text="", description="旧摘要", open_status="open")
+    apply_outbox()
+    item.description = "新摘要写入的内容"
+    item.save()
+    assert SearchOutbox.objects.filter(item_id=item.pk, hides=True).exists()
+    assert search_for(anonymous, "白泽").total == 0  # the old snippet is not served meanwhile
+
+
 def test_closed_item_vanishes_for_a_search_in_another_process(fonds, deferred, tmp_path):
     item = make_item(fonds, title="凤凰档案", text="独有标记词貔貅", open_status="open")
     apply_outbox()
