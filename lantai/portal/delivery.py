@@ -21,7 +21,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lantai.access.policy import sees_unredacted
 from lantai.access.publication import Rendition, full_rendition, public_rendition
@@ -77,7 +77,7 @@ def _text_of(component: Component) -> str:
     return component.item.text
 
 
-@require_GET
+@require_safe
 def deliver(request: HttpRequest, ref_code: str, component_id: int) -> HttpResponse:
     component, full = _component(request, ref_code, component_id)
     size = 1600 if request.GET.get("size") != "small" else 800

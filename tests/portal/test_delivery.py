@@ -53,6 +53,14 @@ def test_public_gets_a_scaled_watermarked_copy_of_an_open_photo(client, photo):
     assert AuditEvent.objects.filter(action="deliver").exists()
 
 
+def test_head_of_an_open_photos_copy_answers_like_get_without_a_body(client, photo):
+    photo.open_status = "open"
+    photo.save()
+    response = client.head(url(photo))
+    assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+    assert response.content == b""
+
+
 def test_hidden_records_file_answers_404_like_a_missing_one(client, photo):
     assert client.get(url(photo)).status_code == 404
     assert client.get(f"/item/{quote(photo.ref_code)}/file/999999").status_code == 404

@@ -49,6 +49,11 @@ class Command(LantaiCommand):
         pages = (("公众门户", "/"), ("工作人员登录", "/account/login/"), ("业务后台", "/admin/"))
         for label, path in pages:
             console.print(f"{label}：{base}{path}", highlight=False, soft_wrap=True)
+        console.print(
+            "工作人员账号首次登录须绑定 TOTP 验证器（手机验证器应用扫码），之后每次登录输入动态码",
+            highlight=False,
+            soft_wrap=True,
+        )
         log = settings.LOG_DIR / "worker.log"
         console.print(f"按 Ctrl+C 停止；后台任务日志：{log}", highlight=False, soft_wrap=True)
         serve("127.0.0.1", options["port"], threads=8)
