@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from lantai.access import throttle
 from tests.factories import make_fonds, make_item, make_user
 
 
@@ -80,3 +84,18 @@ def _fresh_search_index(settings, tmp_path):
     if indexer._index is not None:
         indexer._index.close()
         indexer._index = None
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A controllable clock for the throttle: ``clock.advance(minutes=…)`` travels in time."""
+
+    class Clock:
+        current = timezone.now()
+
+        def advance(self, **delta):
+            self.current += timedelta(**delta)
+
+    fake = Clock()
+    monkeypatch.setattr(throttle, "now", lambda: fake.current)
+    return fake

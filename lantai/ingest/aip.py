@@ -53,7 +53,7 @@ from pathlib import Path
 from lantai.ingest.checks.formats import identify
 from lantai.ingest.durable import fsync_dir, fsync_tree, make_read_only, remove_tree
 from lantai.ingest.hashing import STORED_ALGORITHMS, copy_and_hash
-from lantai.ingest.submission import CANONICAL_FIELDS, SubmittedItem
+from lantai.ingest.submission import CANONICAL_FIELDS, SubmittedFile, SubmittedItem
 
 METADATA_FORMAT = "lantai-aip/1"
 METADATA_NAME = "data/metadata.json"
@@ -266,48 +266,31 @@ class _Writer:
         )
 
 
+def _copy_in(writer: _Writer, f: SubmittedFile, relative: str, role: str) -> StoredFile:
+    """Copy one received file into the bag (hashing it on the way) and describe it."""
+    digests, size = copy_and_hash(f.path, writer.path(relative), fsync=writer.durable)
+    for algorithm in STORED_ALGORITHMS:
+        checked = f.computed.get(algorithm)
+        if checked and checked != digests[algorithm]:
+            raise AipError(f"文件「{f.name}」在检测后发生变化（{algorithm} 不符）：请重新接收")
+    found = identify(f.path)  # same bytes (digests agree); cached from the checks
+    return StoredFile(
+        f.name,
+        relative,
+        role,
+        size,
+        digests["sha256"],
+        digests["sm3"],
+        found.key,
+        found.puid,
+        found.mime,
+        found.puid_basis,
+    )
+
+
 def _write_payload(writer: _Writer, item: SubmittedItem, texts: dict[str, str]) -> list[StoredFile]:
-    stored = []
-    for f in item.files:
-        relative = f"data/original/{f.name}"
-        digests, size = copy_and_hash(f.path, writer.path(relative), fsync=writer.durable)
-        for algorithm in STORED_ALGORITHMS:
-            checked = f.computed.get(algorithm)
-            if checked and checked != digests[algorithm]:
-                raise AipError(f"文件「{f.name}」在检测后发生变化（{algorithm} 不符）：请重新接收")
-        found = identify(f.path)  # same bytes (digests agree); cached from the checks
-        stored.append(
-            StoredFile(
-                f.name,
-                relative,
-                "original",
-                size,
-                digests["sha256"],
-                digests["sm3"],
-                found.key,
-                found.puid,
-                found.mime,
-                found.puid_basis,
-            )
-        )
-    for f in item.captures:
-        relative = f"data/capture/{f.name}"
-        digests, size = copy_and_hash(f.path, writer.path(relative), fsync=writer.durable)
-        found = identify(f.path)
-        stored.append(
-            StoredFile(
-                f.name,
-                relative,
-                "capture",
-                size,
-                digests["sha256"],
-                digests["sm3"],
-                found.key,
-                found.puid,
-                found.mime,
-                found.puid_basis,
-            )
-        )
+    stored = [_copy_in(writer, f, f"data/original/{f.name}", "original") for f in item.files]
+    stored += [_copy_in(writer, f, f"data/capture/{f.name}", "capture") for f in item.captures]
     for name, text in texts.items():
         stored.append(writer.text(f"data/text/{name}.txt", text, "text", name=name + ".txt"))
     return stored

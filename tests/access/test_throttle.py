@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from lantai.access import throttle
 from lantai.access.models import LoginFailure
@@ -16,21 +14,6 @@ from lantai.audit.models import AuditEvent
 from tests.factories import make_user
 
 PASSWORD = "pw-Lantai-2026"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A controllable clock for the throttle: ``clock.advance(minutes=…)`` travels in time."""
-
-    class Clock:
-        current = timezone.now()
-
-        def advance(self, **delta):
-            self.current += timedelta(**delta)
-
-    fake = Clock()
-    monkeypatch.setattr(throttle, "now", lambda: fake.current)
-    return fake
 
 
 def sign_in(client, username, password, ip="10.0.0.1"):

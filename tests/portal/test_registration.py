@@ -4,15 +4,12 @@ which accounts exist."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from lantai.access import throttle
 from lantai.audit.models import AuditEvent
 from lantai.portal import usernames
 from tests.factories import make_user
@@ -159,19 +156,6 @@ def test_every_existing_name_is_compared_whatever_the_answer(db, monkeypatch):
 
 
 # Throttle ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        current = timezone.now()
-
-        def advance(self, **delta):
-            self.current += timedelta(**delta)
-
-    fake = Clock()
-    monkeypatch.setattr(throttle, "now", lambda: fake.current)
-    return fake
 
 
 def test_registration_is_throttled_per_address(client, db, settings, clock):
