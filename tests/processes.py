@@ -21,3 +21,17 @@ def run_lantai(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedPr
         timeout=180,
         check=False,
     )
+
+
+# A child process holding SQLite's write lock: ``python -c HOLD_WRITE_LOCK DB SECONDS``; it
+# prints ``locked`` once it holds the lock, then commits after SECONDS.
+HOLD_WRITE_LOCK = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("CREATE TABLE IF NOT EXISTS busy_writer (n INTEGER)")
+db.execute("INSERT INTO busy_writer VALUES (1)")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+db.execute("COMMIT")
+"""

@@ -26,7 +26,7 @@ from django_tasks import task
 
 from tests.factories import verified_login
 from tests.ingest.builders import pdf_bytes, row, write_csv
-from tests.processes import run_lantai
+from tests.processes import HOLD_WRITE_LOCK, run_lantai
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Children use the database queue, whatever the test run uses.
@@ -280,18 +280,6 @@ def test_start_up_removes_orphaned_uploads_and_scratch_but_not_what_a_task_needs
     assert not finished_upload.exists()  # its task is finished: no grace period
     assert not stale_scratch.exists()
     assert DBTaskResult.objects.get(pk=result.id).status == "READY"
-
-
-HOLD_WRITE_LOCK = """
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None)
-db.execute("BEGIN IMMEDIATE")
-db.execute("CREATE TABLE IF NOT EXISTS busy_writer (n INTEGER)")
-db.execute("INSERT INTO busy_writer VALUES (1)")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-db.execute("COMMIT")
-"""
 
 
 def test_a_worker_outlives_a_writer_that_holds_the_lock_past_the_busy_timeout(tmp_path):

@@ -125,7 +125,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from tests.ingest.builders import pdf_bytes, row, write_csv  # noqa: E402
-from tests.processes import run_lantai  # noqa: E402
+from tests.processes import HOLD_WRITE_LOCK, run_lantai  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -273,18 +273,6 @@ def test_fixity_names_a_missing_bag_and_an_unregistered_one(store):
     missing = [f for f in files if f.startswith(str(gone.relative_to(store / "storage")))]
     assert missing and all("缺失" in files[f] for f in missing), files
     assert any("未登记" in p for f, p in files.items() if "未登记的包" in f), files
-
-
-HOLD_WRITE_LOCK = """
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None)
-db.execute("BEGIN IMMEDIATE")
-db.execute("CREATE TABLE IF NOT EXISTS busy_writer (n INTEGER)")
-db.execute("INSERT INTO busy_writer VALUES (1)")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-db.execute("COMMIT")
-"""
 
 
 @pytest.fixture(scope="module")
