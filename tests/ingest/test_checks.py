@@ -222,3 +222,12 @@ def test_virus_found_by_clamd_fails_4_2(make_folder, tmp_path):
     results = results_for(make_folder(), CheckContext(clamd=str(address)))
     assert results["4-1"].passed is True and "ClamAV" in results["4-1"].detail
     assert results["4-2"].passed is False and "Eicar-Signature FOUND" in results["4-2"].detail
+
+
+def test_a_private_use_area_character_fails_1_6_naming_it_and_suggesting_utf_8(make_folder):
+    rows = [row(1, 题名="关于\ue4c6工作的通知"), row(2), row(3)]
+    results = results_for(make_folder(rows))
+    assert results["1-6"].passed is False
+    assert "U+E4C6" in results["1-6"].detail
+    assert "题名" in results["1-6"].detail
+    assert "UTF-8" in results["1-6"].detail

@@ -38,15 +38,13 @@ def test_catalogue_with_utf8_bom_is_read(make_folder):
     assert submission.items[0].ref_code.startswith("J001")
 
 
-def test_catalogue_in_big5_is_reported_as_wrong_encoding_naming_the_file(tmp_path):
+def test_catalogue_in_big5_with_traditional_headers_is_read(tmp_path):
     (tmp_path / "a.pdf").write_bytes(pdf_bytes())
-    text = "題名,責任者,日期,保管期限,檔案名稱\n關於工作的通知,辦公室,2020-01-02,永久,a.pdf\n"
+    text = "題名,責任者,日期,保管期限,文件名\n關於工作的通知,辦公室,2020-01-02,永久,a.pdf\n"
     (tmp_path / "目录.csv").write_bytes(text.encode("big5"))
     submission = open_submission(tmp_path)
-    [problem] = submission.problems
-    assert problem.file == "目录.csv"
-    assert problem.code == "3-1"
-    assert "编码" in problem.message
+    assert not submission.problems
+    assert submission.items[0].fields["title"] == "關於工作的通知"
 
 
 def test_catalogue_with_undecodable_bytes_names_the_file(tmp_path):
@@ -201,3 +199,16 @@ def test_catalogue_with_a_title_line_above_the_header_is_read(make_folder):
     (root / "目录.csv").write_text("2020年归档文件目录,,,\n" + text, encoding="utf-8")
     submission = open_submission(root)
     assert not submission.problems and submission.items[0].row == 3
+
+
+def test_big5_catalogue_with_ascii_headers_is_decoded_as_big5_not_gb18030_mojibake(tmp_path):
+    (tmp_path / "a.pdf").write_bytes(pdf_bytes())
+    text = (
+        "title,creator,date,retention,file\n"
+        "臺北市政府關於檔案工作的通知,辦公室,2020-01-02,永久,a.pdf\n"
+    )
+    (tmp_path / "目录.csv").write_bytes(text.encode("big5"))
+    submission = open_submission(tmp_path)
+    assert not submission.problems
+    assert submission.items[0].fields["title"] == "臺北市政府關於檔案工作的通知"
+    assert submission.items[0].fields["creator"] == "辦公室"

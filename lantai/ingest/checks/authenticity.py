@@ -117,7 +117,10 @@ def no_special_characters(submission: Submission, context: CheckContext) -> Chec
         for key, text in item.fields.items():
             found = special_characters(text)
             if found:
-                failures.append(f"{where(item, key)}含控制字符或乱码字符 {'、'.join(found)}")
+                failures.append(
+                    f"{where(item, key)}含控制字符或乱码字符 {'、'.join(found)}"
+                    "（目录可能以错误的编码读取，请另存为 UTF-8 后重新移交）"
+                )
     return result("1-6", failures, "元数据不含控制字符或乱码字符")
 
 

@@ -20,7 +20,9 @@ _SEPARATED = re.compile(
 )
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})?(?:\d{2}(?:\d{2}(?:\d{2})?)?)?$")
 # Control characters and the Unicode replacement character (a sign of a decoding accident).
-_SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ufeff]")
+# Control characters, U+FFFD/U+FEFF, and the Private Use Area (U+E000–U+F8FF): a PUA
+# character in a catalogue is almost always mojibake (e.g. Big5 read as GB18030).
+_SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ufeff\ue000-\uf8ff]")
 
 
 @dataclass(frozen=True)

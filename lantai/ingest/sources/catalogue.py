@@ -3,7 +3,9 @@
 Design decisions:
 
 - Encodings: a BOM decides (UTF-8, UTF-16); otherwise strict UTF-8, then strict GB18030 (a
-  superset of GBK and GB2312, what Chinese Excel saves as "CSV"). GB18030 decodes most byte
+  superset of GBK and GB2312, what Chinese Excel saves as "CSV") or Big5 (cp950), whichever
+  decodes the whole file with fewer Private Use Area characters (ties: GB18030); any PUA
+  character left fails 1-6. GB18030 decodes most byte
   strings without error, so a wrongly encoded file (Big5, Shift-JIS) shows up as a header in
   which no known column is found: that is reported as an encoding problem (3-1) naming the
   file, not as a list of "missing" columns.
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lantai.ingest.submission import Problem, nfc
+from lantai.text.normalise import to_simplified
 
 CATALOGUE_NAMES = ("目录", "归档文件目录", "移交目录", "文件目录", "catalogue", "catalog", "index")
 CATALOGUE_SUFFIXES = (".csv", ".xlsx")
@@ -83,7 +86,8 @@ FILE_SEPARATORS = re.compile(r"[;；|]")
 
 
 def normalise_header(text: str) -> str:
-    return _BRACKETS.sub("", unicodedata.normalize("NFKC", text)).lower()
+    """NFKC, no brackets or spaces, lower case, Simplified (a Big5 catalogue's 題名 is 题名)."""
+    return to_simplified(_BRACKETS.sub("", unicodedata.normalize("NFKC", text)).lower())
 
 
 def header_key(text: str) -> str | None:
@@ -141,7 +145,21 @@ def decode_catalogue(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("gb18030")
+        pass
+    # The whole file decides between GB18030 and Big5 (cp950): the candidate with fewer
+    # Private Use Area characters wins (Big5 read as GB18030 lands in PUA); ties go to GB18030.
+    best: tuple[int, str] | None = None
+    for encoding in ("gb18030", "cp950"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
+        if best is None or score < best[0]:
+            best = (score, text)
+    if best is None:
+        return data.decode("gb18030")  # raises the UnicodeDecodeError callers report
+    return best[1]
 
 
 def _unreadable(name: str, message: str) -> Table:

@@ -92,8 +92,11 @@ class Command(LantaiCommand):
     def print_report(self, report: IngestReport) -> None:
         console = Console()
         table = Table(title="四性检测报告（DA/T 70 移交接收环节）")
-        for column in ("编号", "性质", "检测项目", "结论", "说明"):
-            table.add_column(column)
+        for column in ("编号", "性质", "检测项目", "结论"):
+            table.add_column(column, no_wrap=True)
+        # 说明 wraps (fold breaks even a long path) so nothing is cut with "…" on a narrow
+        # or piped terminal.
+        table.add_column("说明", overflow="fold")
         for check in report.checks:
             table.add_row(
                 check["code"],
