@@ -6,7 +6,7 @@ Design decisions:
   superset of GBK and GB2312, what Chinese Excel saves as "CSV") or Big5 (cp950), whichever
   decodes the whole file with fewer Private Use Area characters (ties: GB18030); any PUA
   character left fails 1-6. GB18030 decodes most byte
-  strings without error, so a wrongly encoded file (Big5, Shift-JIS) shows up as a header in
+  strings without error, so a wrongly encoded file (e.g. Shift-JIS) shows up as a header in
   which no known column is found: that is reported as an encoding problem (3-1) naming the
   file, not as a list of "missing" columns.
 - Headers are matched after NFKC, removing spaces and brackets and lower-casing, against the
@@ -83,6 +83,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 _ALIAS_TO_KEY = {alias: key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
 _BRACKETS = re.compile(r"[\s()\[\]{}（）【】_\-:：/·.]")
 FILE_SEPARATORS = re.compile(r"[;；|]")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 def normalise_header(text: str) -> str:
@@ -147,19 +148,17 @@ def decode_catalogue(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     # The whole file decides between GB18030 and Big5 (cp950): the candidate with fewer
-    # Private Use Area characters wins (Big5 read as GB18030 lands in PUA); ties go to GB18030.
-    best: tuple[int, str] | None = None
+    # Private Use Area characters wins (Big5 read as GB18030 lands in PUA); min() keeps the
+    # first of equals, so ties go to GB18030.
+    candidates = []
     for encoding in ("gb18030", "cp950"):
         try:
-            text = data.decode(encoding)
+            candidates.append(data.decode(encoding))
         except UnicodeDecodeError:
             continue
-        score = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
-        if best is None or score < best[0]:
-            best = (score, text)
-    if best is None:
+    if not candidates:
         return data.decode("gb18030")  # raises the UnicodeDecodeError callers report
-    return best[1]
+    return min(candidates, key=lambda text: len(_PRIVATE_USE.findall(text)))
 
 
 def _unreadable(name: str, message: str) -> Table:
