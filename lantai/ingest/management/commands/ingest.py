@@ -92,11 +92,14 @@ class Command(LantaiCommand):
     def print_report(self, report: IngestReport) -> None:
         console = Console()
         table = Table(title="四性检测报告（DA/T 70 移交接收环节）")
-        for column in ("编号", "性质", "检测项目", "结论"):
-            table.add_column(column, no_wrap=True)
-        # 说明 wraps (fold breaks even a long path) so nothing is cut with "…" on a narrow
-        # or piped terminal.
-        table.add_column("说明", overflow="fold")
+        # The short columns never wrap; 检测项目 and 说明 fold (fold breaks even a long path),
+        # and 说明 keeps at least half the width, so nothing is cut with "…" or squeezed to
+        # a sliver on a narrow or piped (80-column) terminal.
+        table.add_column("编号", no_wrap=True)
+        table.add_column("性质", no_wrap=True)
+        table.add_column("检测项目", overflow="fold", ratio=1)
+        table.add_column("结论", no_wrap=True)
+        table.add_column("说明", overflow="fold", ratio=3, min_width=24)
         for check in report.checks:
             table.add_row(
                 check["code"],
