@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lantai.archive.domains import CATEGORIES
 
@@ -109,6 +109,11 @@ class Grammar:
             raise GrammarError(f"件号位数 {self.number_width} 不合规：应为 1 到 8")
 
     @property
+    def max_number(self) -> int:
+        """The highest 件号 the width can write (4 → 9999)."""
+        return 10**self.number_width - 1
+
+    @property
     def part_names(self) -> list[str]:
         return [name for name, _ in _split_template(self.template)]
 
@@ -161,6 +166,21 @@ class Grammar:
             raise RefCodeError("生成档号缺少：" + "、".join(missing), missing[0])
         text = "".join(values[name] + sep for name, sep in _split_template(self.template))
         return self.parse(text).text
+
+    def spellings(self, code: str) -> list[str]:
+        """``code`` and the same 件号 written at every other width a fonds may have used.
+
+        A fonds can widen its 件号 (``lantai fonds set J001 --number-width 5``); the codes it
+        issued before keep their old width (they are identifiers), so the same number may be
+        stored as ``…-9999`` and arrive as ``…-09999``. Duplicate checks look up all of them.
+        ``code`` itself may be written at any width; the other parts are validated as usual.
+        """
+        digits_written = re.search(r"[0-9]+$", normalise(code))
+        width = len(digits_written.group(0)) if digits_written else self.number_width
+        parsed = replace(self, number_width=min(max(width, 1), 8)).parse(code)
+        head = parsed.text[: len(parsed.text) - len(parsed.parts["number"])]
+        digits = len(str(parsed.number))
+        return [f"{head}{parsed.number:0{w}d}" for w in range(max(digits, 1), 9)]
 
     def group_of(self, parts: dict[str, str]) -> str:
         """The allocation group: every part but 件号, rendered with the template's separators."""

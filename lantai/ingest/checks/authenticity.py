@@ -5,7 +5,8 @@
 - 1-4 value domains: 保管期限, 门类, 密级 (``lantai.archive.domains``)
 - 1-5 plausibility: no future dates, 年度 agrees with 日期, 页数 positive
 - 1-6 no control characters or U+FFFD (a decoding accident) in metadata
-- 1-7 档号 well-formed per the fonds' grammar, or enough given to allocate one
+- 1-7 档号 well-formed per the fonds' grammar, or enough given to allocate one, and every
+  number the batch needs fits the fonds' 件号 width (``numbering.py``)
 - 1-8 no duplicate 档号 (in the batch or the archive), 文号, or file shared by two items; no
   file whose content (SHA-256) is already held in the fonds or appears twice in the batch — an
   exact re-upload of an accepted transfer would otherwise be numbered and stored again
@@ -29,6 +30,7 @@ from lantai.archive.domains import (
 from lantai.archive.refcode import RefCodeError, normalise
 from lantai.ingest.checks import CheckContext, CheckResult, not_performed, result
 from lantai.ingest.checks.formats import EXTENSIONS, identify
+from lantai.ingest.checks.numbering import capacity_failures, overflow_hint
 from lantai.ingest.checks.values import parse_date, parse_int, special_characters, value, where
 from lantai.ingest.fixity import _matches
 from lantai.ingest.submission import Submission, SubmittedItem
@@ -132,11 +134,13 @@ def ref_codes_well_formed(submission: Submission, context: CheckContext) -> Chec
             try:
                 context.grammar.parse(item.ref_code)
             except RefCodeError as error:
-                failures.append(f"{item.where()}：{error}")
+                hint = overflow_hint(item.ref_code, context)
+                failures.append(f"{item.where()}：{error}{hint}")
         else:
             missing = _missing_for_allocation(item, context)
             if missing:
                 failures.append(f"{item.where()}未填档号，且缺少生成档号所需的{missing}：请补充")
+    failures += capacity_failures(submission, context)
     ok = f"{given} 个档号符合「{context.grammar.describe()}」" if given else "档号将在接收时生成"
     return result("1-7", failures, ok)
 
@@ -161,8 +165,12 @@ def no_duplicates(submission: Submission, context: CheckContext) -> CheckResult:
     codes = {normalise(i.ref_code): i for i in submission.items if i.ref_code}
     counted = Counter(normalise(i.ref_code) for i in submission.items if i.ref_code)
     failures += [f"档号「{code}」在本批中出现 {n} 次" for code, n in counted.items() if n > 1]
-    for code in sorted(context.existing_ref_codes(list(codes))):
-        failures.append(f"{codes[code].where()}档号「{code}」已在馆藏中存在")
+    # The archive may hold the same 件号 at an older width (see Grammar.spellings).
+    spelled = {other: code for code in codes for other in _spellings(code, context)}
+    for held in sorted(context.existing_ref_codes(list(spelled))):
+        code = spelled[held]
+        same = "" if held == code else f"（馆藏档号「{held}」，件号位数不同，件号相同）"
+        failures.append(f"{codes[code].where()}档号「{code}」已在馆藏中存在{same}")
     numbers = Counter(
         (i.fields["doc_number"], i.fields.get("creator", ""))
         for i in submission.items
@@ -174,6 +182,13 @@ def no_duplicates(submission: Submission, context: CheckContext) -> CheckResult:
     duplicates, notes = _duplicate_contents(submission, context)
     failures += duplicates
     return result("1-8", failures, "档号、文号、文件及文件内容均无重复", notes=notes)
+
+
+def _spellings(code: str, context: CheckContext) -> list[str]:
+    try:
+        return context.grammar.spellings(code)
+    except RefCodeError:
+        return [code]
 
 
 def _duplicate_contents(

@@ -1,3 +1,13 @@
+"""``lantai fonds``: add, list, and set (widen) a fonds' 件号 width.
+
+``fonds set J001 --number-width 5`` only widens: 档号 are identifiers, so the codes already
+issued keep their width (``…-9999`` stays ``…-9999``); new numbers are written at the new
+width (``…-10000``, or ``…-00001`` in a new group). Narrowing is refused, since numbers
+already issued may not fit it. The counters are per group and hold plain integers, so they
+carry on unchanged, and 1-8 finds a re-sent code at either width (``Grammar.spellings``). The
+change is one audit event (``fonds_number_width``) with the old and new width.
+"""
+
 from __future__ import annotations
 
 import json
@@ -7,11 +17,15 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from lantai.archive.models import Fonds
+from lantai.audit.chain import record
 from lantai.cli_base import LantaiCommand
 
 
 class Command(LantaiCommand):
-    help = "全宗管理：fonds add CODE NAME 建立全宗；fonds list 列出全宗"
+    help = (
+        "全宗管理：fonds add CODE NAME 建立全宗；fonds list 列出全宗；"
+        "fonds set CODE --number-width N 加宽件号位数"
+    )
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -22,10 +36,17 @@ class Command(LantaiCommand):
         add.add_argument("--number-width", type=int, help="件号位数（默认 4）")
         add.add_argument("--private", action="store_true", help="不在公众目录中展示本全宗")
         sub.add_parser("list", help="列出全宗").add_argument("--json", action="store_true")
+        change = sub.add_parser("set", help="修改全宗设置：加宽件号位数（已有档号不变）")
+        change.add_argument("code", help="全宗号，如 J001")
+        change.add_argument(
+            "--number-width", type=int, required=True, help="新的件号位数（只能加宽，最多 8）"
+        )
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "add":
             self.add(options)
+        elif options["action"] == "set":
+            self.set(options)
         else:
             self.list(options)
 
@@ -48,6 +69,36 @@ class Command(LantaiCommand):
             fonds.save()
         self.stdout.write(
             f"已建立全宗 {fonds.code} {fonds.name}（档号格式：{fonds.grammar.describe()}）"
+        )
+
+    def set(self, options: dict) -> None:
+        code, width = options["code"].strip().upper(), options["number_width"]
+        with transaction.atomic():
+            fonds = Fonds.objects.select_for_update().filter(code=code).first()
+            if fonds is None:
+                raise CommandError(f"全宗 {code} 不存在：可用 lantai fonds list 查看")
+            old = fonds.number_width
+            if width == old:
+                self.stdout.write(f"全宗 {code} 的件号已是 {old} 位，未作更改")
+                return
+            if width < old:
+                raise CommandError(
+                    f"件号位数只能加宽：全宗 {code} 现为 {old} 位，不能改为 {width} 位"
+                    "（已编的档号可能超出，且档号是标识符，不能改写）"
+                )
+            fonds.number_width = width
+            try:
+                fonds.full_clean(exclude=["staff"])
+            except ValidationError as error:
+                raise CommandError(
+                    "；".join(m for ms in error.message_dict.values() for m in ms)
+                ) from None
+            # update(), not save(): one event that says what changed, not a generic "update"
+            Fonds.objects.filter(pk=fonds.pk).update(number_width=width)
+            record("fonds_number_width", obj=fonds, detail={"from": old, "to": width})
+        self.stdout.write(
+            f"全宗 {code} 的件号位数已由 {old} 位加宽为 {width} 位："
+            f"已有档号保持不变，新编件号为 {width} 位（最大 {fonds.grammar.max_number}）"
         )
 
     def list(self, options: dict) -> None:
