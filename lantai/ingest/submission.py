@@ -121,11 +121,14 @@ class SubmittedItem:
     fields: dict[str, str] = field(default_factory=dict)
     files: list[SubmittedFile] = field(default_factory=list)
     captures: list[SubmittedFile] = field(default_factory=list)
+    # The worksheet of an XLSX catalogue read from several sheets (rows repeat across them).
+    sheet: str | None = None
 
     def where(self) -> str:
         """How a message names this item: catalogue row, 档号 or first file."""
         if self.row is not None:
-            return f"目录第 {self.row} 行"
+            sheet = f"工作表「{self.sheet}」" if self.sheet else ""
+            return f"目录{sheet}第 {self.row} 行"
         if self.ref_code:
             return f"档号「{self.ref_code}」"
         if self.files:
@@ -146,6 +149,7 @@ class Problem:
     field: str | None
     message: str
     code: str = "1-12"
+    sheet: str | None = None  # see SubmittedItem.sheet
 
     def __str__(self) -> str:
         where = [part for part in (self._file(), self._row(), self._field()) if part]
@@ -155,7 +159,8 @@ class Problem:
         return f"文件「{self.file}」" if self.file else ""
 
     def _row(self) -> str:
-        return f"第 {self.row} 行" if self.row is not None else ""
+        sheet = f"工作表「{self.sheet}」" if self.sheet else ""
+        return f"{sheet}第 {self.row} 行" if self.row is not None else ""
 
     def _field(self) -> str:
         return f"字段「{field_label(self.field)}」" if self.field else ""
@@ -201,8 +206,9 @@ class Submission:
         row: int | None = None,
         field: str | None = None,
         code: str = "1-12",
+        sheet: str | None = None,
     ) -> None:
-        self.problems.append(Problem(file, row, field, message, code))
+        self.problems.append(Problem(file, row, field, message, code, sheet))
 
     def close(self) -> None:
         """Remove temporary directories (unpacked zips). Safe to call twice."""

@@ -16,6 +16,8 @@ Design decisions:
   uses a 摘要算法 column if there is one, otherwise the digest's length (32 → MD5, 40 → SHA-1,
   64 → SHA-256 or SM3, recorded as ``sha256|sm3`` and accepted if either matches).
 - Several files in one row are separated by ``;``, ``；`` or ``|``; digests follow the same order.
+- An XLSX has no encoding to get wrong: its sheets, merged cells and formulas are read by
+  ``workbook.py``, and its messages never mention encodings.
 - A catalogue is small next to the files it lists, so it is read whole; the files are not.
 """
 
@@ -23,7 +25,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import re
 import unicodedata
@@ -112,26 +113,33 @@ def find_catalogue(root: Path) -> Path | None:
 
 @dataclass
 class Table:
-    """A catalogue as read: canonical column keys and rows numbered as in a spreadsheet."""
+    """A catalogue as read: canonical column keys and rows numbered as in a spreadsheet.
+
+    ``rows`` are ``(row number, values, sheet)``; ``sheet`` is the worksheet's name when an
+    XLSX catalogue spans several sheets (so messages say which), otherwise ``None``.
+    """
 
     columns: list[str] = field(default_factory=list)
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    rows: list[tuple[int, dict[str, str], str | None]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_catalogue(path: Path, name: str) -> Table:
     """Read and map the catalogue at ``path`` (``name`` is how messages call it)."""
+    if path.suffix.lower() == ".xlsx":
+        from lantai.ingest.sources.workbook import map_workbook, read_workbook
+
+        try:
+            sheets = read_workbook(path)
+        except Exception as error:  # openpyxl raises many kinds for a broken workbook
+            return _unreadable(name, f"无法读取（{type(error).__name__}）：请确认是有效的 XLSX")
+        return map_workbook(sheets, name)
     try:
-        if path.suffix.lower() == ".xlsx":
-            grid = _xlsx_grid(path)
-        else:
-            text = decode_catalogue(path.read_bytes())
-            grid = list(csv.reader(io.StringIO(text, newline="")))
+        text = decode_catalogue(path.read_bytes())
     except UnicodeDecodeError:
         return _unreadable(name, "编码无法识别：请另存为 UTF-8 或 GB18030 编码的 CSV")
-    except Exception as error:  # openpyxl raises many kinds for a broken workbook
-        return _unreadable(name, f"无法读取（{type(error).__name__}）：请确认是有效的 XLSX 或 CSV")
-    return _map_grid(grid, name)
+    return _map_grid(list(csv.reader(io.StringIO(text, newline=""))), name)
 
 
 def decode_catalogue(data: bytes) -> str:
@@ -165,64 +173,70 @@ def _unreadable(name: str, message: str) -> Table:
     return Table(problems=[Problem(name, None, None, "目录文件" + message, "3-1")])
 
 
-def _xlsx_grid(path: Path) -> list[list[str]]:
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+def find_header(grid: list[list[str]]) -> int | None:
+    """Index of the header row: the first of the first five filled rows with a known column
+    (catalogues exported from office software often start with a title line,
+    「2020年归档文件目录」); ``None`` if there is none."""
+    filled = [i for i, row in enumerate(grid) if any(cell.strip() for cell in row)]
+    return next((i for i in filled[:5] if any(header_key(c) for c in grid[i])), None)
 
 
-def _cell_text(value: object) -> str:
-    """Excel values as the text a person sees: 12.0 → ``12``, a date → ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def is_empty(grid: list[list[str]]) -> bool:
+    return not any(cell.strip() for row in grid for cell in row)
+
+
+def header_of(grid: list[list[str]], start: int) -> tuple[list[str], list[str]]:
+    """(the header as written, the canonical column keys) of the header row ``start``."""
+    header = [nfc(cell.strip()) for cell in grid[start]]
+    return header, [header_key(cell) or cell for cell in header]
+
+
+def missing_columns(columns: list[str]) -> list[str]:
+    return [k for k in REQUIRED_COLUMNS if k not in columns]
+
+
+def missing_problem(name: str, row: int, missing: list[str], where: str = "") -> Problem:
+    labels = "、".join(REQUIRED_LABELS[k] for k in missing)
+    message = f"{where}目录缺少必备列：{labels}。请补充后重新移交"
+    return Problem(name, row, missing[0], message, "2-3")
+
+
+def data_rows(
+    grid: list[list[str]], start: int, columns: list[str], sheet: str | None = None
+) -> list[tuple[int, dict[str, str], str | None]]:
+    """The filled rows below the header, as (spreadsheet row number, values, sheet)."""
+    rows = []
+    for index in range(start + 1, len(grid)):
+        cells = grid[index]
+        if any(cell.strip() for cell in cells):
+            values = {c: nfc(v.strip()) for c, v in zip(columns, cells, strict=False)}
+            rows.append((index + 1, values, sheet))
+    return rows
 
 
 def _map_grid(grid: list[list[str]], name: str) -> Table:
-    table = Table()
-    filled = [i for i, row in enumerate(grid) if any(cell.strip() for cell in row)]
-    if not filled:
+    """A CSV catalogue's grid → a Table (an XLSX is mapped by ``workbook.map_workbook``)."""
+    if is_empty(grid):
         return _unreadable(name, "为空：应有表头行和每件一行")
-    # The header is the first of the first few filled rows with a known column: catalogues
-    # exported from office software often start with a title line (「2020年归档文件目录」).
-    start = next((i for i in filled[:5] if any(header_key(c) for c in grid[i])), filled[0])
-    header = [nfc(cell.strip()) for cell in grid[start]]
-    table.columns = [header_key(cell) or cell for cell in header]
-    if not any(key in HEADER_ALIASES for key in table.columns):
-        shown = "、".join(h for h in header[:6] if h)
+    start = find_header(grid)
+    if start is None:
+        filled = next(row for row in grid if any(cell.strip() for cell in row))
+        shown = "、".join(nfc(h.strip()) for h in filled[:6] if h.strip())
         return _unreadable(
             name,
             f"表头（{shown}）中没有可识别的列：编码可能有误（应为 UTF-8 或 GB18030），"
             "或表头不在前五行",
         )
-    missing = [k for k in REQUIRED_COLUMNS if k not in table.columns]
+    table = Table()
+    _, table.columns = header_of(grid, start)
+    missing = missing_columns(table.columns)
     if missing:
-        labels = "、".join(_REQUIRED_LABELS[k] for k in missing)
-        table.problems.append(
-            Problem(
-                name, start + 1, missing[0], f"目录缺少必备列：{labels}。请补充后重新移交", "2-3"
-            )
-        )
-    for index in range(start + 1, len(grid)):
-        cells = grid[index]
-        if any(cell.strip() for cell in cells):
-            values = {c: nfc(v.strip()) for c, v in zip(table.columns, cells, strict=False)}
-            table.rows.append((index + 1, values))
+        table.problems.append(missing_problem(name, start + 1, missing))
+    table.rows = data_rows(grid, start, table.columns)
     return table
 
 
-_REQUIRED_LABELS = {
+REQUIRED_LABELS = {
     "title": "题名",
     "creator": "责任者",
     "date": "日期",

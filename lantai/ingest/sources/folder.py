@@ -74,14 +74,15 @@ def read(root: Path) -> Submission:
     name = nfc(catalogue.name)
     table = read_catalogue(catalogue, name)
     submission.problems += table.problems
+    submission.warnings += table.warnings
     unknown = [c for c in table.columns if c and c not in HEADER_ALIASES]
     if unknown:
         submission.warnings.append(
             f"目录「{name}」中未识别的列已保留在目录原件中：" + "、".join(unknown)
         )
     listed: set[str] = set()
-    for row, values in table.rows:
-        item = _item(submission, name, row, values, found)
+    for row, values, sheet in table.rows:
+        item = _item(submission, name, row, values, found, sheet)
         listed.update(f.name for f in item.files)
         submission.items.append(item)
     submission.unlisted_files = sorted(set(found.files) - listed)
@@ -89,17 +90,29 @@ def read(root: Path) -> Submission:
 
 
 def _item(
-    submission: Submission, catalogue: str, row: int, values: dict[str, str], found: Walk
+    submission: Submission,
+    catalogue: str,
+    row: int,
+    values: dict[str, str],
+    found: Walk,
+    sheet: str | None = None,
 ) -> SubmittedItem:
     fields = {k: v for k, v in values.items() if k in CANONICAL_FIELDS and v}
-    item = SubmittedItem(row=row, ref_code=values.get("ref_code") or None, fields=fields)
+    item = SubmittedItem(
+        row=row, ref_code=values.get("ref_code") or None, fields=fields, sheet=sheet
+    )
     names = [n for n in FILE_SEPARATORS.split(values.get("file", "")) if n.strip()]
     digests = _declared_digests(values, len(names))
     for position, raw in enumerate(names):
         reason = unsafe_name_reason(raw.strip())
         if reason:
             submission.problem(
-                f"文件名{reason}", file=raw.strip(), row=row, field="file", code="4-8"
+                f"文件名{reason}",
+                file=raw.strip(),
+                row=row,
+                field="file",
+                code="4-8",
+                sheet=sheet,
             )
             continue
         relative = clean_relative(raw)
@@ -116,6 +129,7 @@ def _item(
                 row=row,
                 field="file",
                 code="1-11",
+                sheet=sheet,
             )
             continue
         declared = {alg: values[position] for alg, values in digests.items() if values[position]}
