@@ -4,7 +4,8 @@
 - 1-3 data type/format of dates, 页数, 年度, 件号, 文件大小
 - 1-4 value domains: 保管期限, 门类, 密级 (``lantai.archive.domains``)
 - 1-5 plausibility: no future dates, 年度 agrees with 日期, 页数 positive
-- 1-6 no control characters or U+FFFD (a decoding accident) in metadata
+- 1-6 no control characters, U+FFFD, private use or unassigned code points in metadata, and
+  no value that looks like mojibake as a whole (``characters.py``; one 生僻字 passes)
 - 1-7 档号 well-formed per the fonds' grammar, or enough given to allocate one, and every
   number the batch needs fits the fonds' 件号 width (``numbering.py``)
 - 1-8 no duplicate 档号 (in the batch or the archive), 文号, or file shared by two items; no
@@ -29,6 +30,7 @@ from lantai.archive.domains import (
 )
 from lantai.archive.refcode import RefCodeError, normalise
 from lantai.ingest.checks import CheckContext, CheckResult, not_performed, result
+from lantai.ingest.checks.characters import mojibake
 from lantai.ingest.checks.formats import EXTENSIONS, identify
 from lantai.ingest.checks.numbering import capacity_failures, overflow_hint
 from lantai.ingest.checks.values import parse_date, parse_int, special_characters, value, where
@@ -123,7 +125,14 @@ def no_special_characters(submission: Submission, context: CheckContext) -> Chec
                     f"{where(item, key)}含控制字符或乱码字符 {'、'.join(found)}"
                     "（目录可能以错误的编码读取，请另存为 UTF-8 后重新移交）"
                 )
-    return result("1-6", failures, "元数据不含控制字符或乱码字符")
+            unlikely = mojibake(text)
+            if unlikely:
+                shown = "、".join(unlikely[:8]) + (" 等" if len(unlikely) > 8 else "")
+                failures.append(
+                    f"{where(item, key)}「{text[:30]}」疑为乱码，含不常见字符 {shown}："
+                    "请核对目录文件的编码（如 Big5 与 GBK 混用），另存为 UTF-8 后重新移交"
+                )
+    return result("1-6", failures, "元数据不含控制字符、乱码字符或疑似乱码")
 
 
 def ref_codes_well_formed(submission: Submission, context: CheckContext) -> CheckResult:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from lantai.ingest.checks.characters import never_right
 from lantai.ingest.submission import SubmittedItem, field_label
 
 _SEPARATED = re.compile(
@@ -19,10 +20,6 @@ _SEPARATED = re.compile(
     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})?(?:\d{2}(?:\d{2}(?:\d{2})?)?)?$")
-# Control characters and the Unicode replacement character (a sign of a decoding accident).
-# Control characters, U+FFFD/U+FEFF, and the Private Use Area (U+E000–U+F8FF): a PUA
-# character in a catalogue is almost always mojibake (e.g. Big5 read as GB18030).
-_SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ufeff\ue000-\uf8ff]")
 
 
 @dataclass(frozen=True)
@@ -63,8 +60,8 @@ def parse_int(text: str) -> int | None:
 
 
 def special_characters(text: str) -> list[str]:
-    """Characters that should not be in metadata, shown as U+XXXX."""
-    return sorted({f"U+{ord(ch):04X}" for ch in _SPECIAL.findall(text)})
+    """Characters that should not be in metadata, shown as U+XXXX (see ``characters.py``)."""
+    return never_right(text)
 
 
 def where(item: SubmittedItem, key: str | None = None) -> str:

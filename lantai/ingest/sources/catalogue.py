@@ -4,8 +4,9 @@ Design decisions:
 
 - Encodings: a BOM decides (UTF-8, UTF-16); otherwise strict UTF-8, then strict GB18030 (a
   superset of GBK and GB2312, what Chinese Excel saves as "CSV") or Big5 (cp950), whichever
-  decodes the whole file with fewer Private Use Area characters (ties: GB18030); any PUA
-  character left fails 1-6. GB18030 decodes most byte
+  decodes the whole file with fewer Private Use Area characters, then with fewer unlikely
+  characters (full ties: GB18030); any PUA character left fails 1-6, and so does a value
+  that still looks like mojibake (``checks/characters.py``). GB18030 decodes most byte
   strings without error, so a wrongly encoded file (e.g. Shift-JIS) shows up as a header in
   which no known column is found: that is reported as an encoding problem (3-1) naming the
   file, not as a list of "missing" columns.
@@ -156,8 +157,10 @@ def decode_catalogue(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     # The whole file decides between GB18030 and Big5 (cp950): the candidate with fewer
-    # Private Use Area characters wins (Big5 read as GB18030 lands in PUA); min() keeps the
-    # first of equals, so ties go to GB18030.
+    # Private Use Area characters wins (Big5 read as GB18030 lands in PUA); on equal counts,
+    # the one with fewer unlikely characters (kana, box drawing, rare ideographs scattered
+    # through the text, see checks/characters.py); min() keeps the first of equals, so full
+    # ties go to GB18030.
     candidates = []
     for encoding in ("gb18030", "cp950"):
         try:
@@ -166,7 +169,13 @@ def decode_catalogue(data: bytes) -> str:
             continue
     if not candidates:
         return data.decode("gb18030")  # raises the UnicodeDecodeError callers report
-    return min(candidates, key=lambda text: len(_PRIVATE_USE.findall(text)))
+    fewest = min(len(_PRIVATE_USE.findall(text)) for text in candidates)
+    tied = [text for text in candidates if len(_PRIVATE_USE.findall(text)) == fewest]
+    if len(tied) == 1:
+        return tied[0]
+    from lantai.ingest.checks.characters import unlikely_count
+
+    return min(tied, key=unlikely_count)
 
 
 def _unreadable(name: str, message: str) -> Table:
