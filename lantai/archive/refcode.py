@@ -174,13 +174,15 @@ class Grammar:
         issued before keep their old width (they are identifiers), so the same number may be
         stored as ``…-9999`` and arrive as ``…-09999``. Duplicate checks look up all of them.
         ``code`` itself may be written at any width; the other parts are validated as usual.
+        Widths run from the digits the number needs to the fonds' width (no code was ever
+        issued wider than that), so a four-digit fonds adds spellings only below 1000.
         """
         digits_written = re.search(r"[0-9]+$", normalise(code))
         width = len(digits_written.group(0)) if digits_written else self.number_width
         parsed = replace(self, number_width=min(max(width, 1), 8)).parse(code)
         head = parsed.text[: len(parsed.text) - len(parsed.parts["number"])]
-        digits = len(str(parsed.number))
-        return [f"{head}{parsed.number:0{w}d}" for w in range(max(digits, 1), 9)]
+        digits, widest = len(str(parsed.number)), max(width, self.number_width)
+        return [f"{head}{parsed.number:0{w}d}" for w in range(digits, widest + 1)]
 
     def group_of(self, parts: dict[str, str]) -> str:
         """The allocation group: every part but 件号, rendered with the template's separators."""

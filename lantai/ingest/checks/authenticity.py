@@ -169,6 +169,9 @@ def _missing_for_allocation(item: SubmittedItem, context: CheckContext) -> str:
     return "、".join(f"「{label}」" for label in absent)
 
 
+LOOKUP = 5000  # codes per existing_ref_codes call (a database IN list; SQLite caps variables)
+
+
 def no_duplicates(submission: Submission, context: CheckContext) -> CheckResult:
     failures = []
     codes = {normalise(i.ref_code): i for i in submission.items if i.ref_code}
@@ -176,7 +179,11 @@ def no_duplicates(submission: Submission, context: CheckContext) -> CheckResult:
     failures += [f"档号「{code}」在本批中出现 {n} 次" for code, n in counted.items() if n > 1]
     # The archive may hold the same 件号 at an older width (see Grammar.spellings).
     spelled = {other: code for code in codes for other in _spellings(code, context)}
-    for held in sorted(context.existing_ref_codes(list(spelled))):
+    names = list(spelled)
+    held_codes = set().union(
+        *(context.existing_ref_codes(names[i : i + LOOKUP]) for i in range(0, len(names), LOOKUP))
+    )
+    for held in sorted(held_codes):
         code = spelled[held]
         same = "" if held == code else f"（馆藏档号「{held}」，件号位数不同，件号相同）"
         failures.append(f"{codes[code].where()}档号「{code}」已在馆藏中存在{same}")

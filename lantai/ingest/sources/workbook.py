@@ -224,10 +224,8 @@ def _merge_problems(sheet: Sheet, start: int, name: str, where: str) -> list[Pro
         value = sheet.grid[region.min_row - 1][region.min_col - 1]
         if not value.strip():
             continue
-        for r in range(region.min_row, region.max_row + 1):
-            for c in range(region.min_col, region.max_col + 1):
-                if r <= len(sheet.grid) and c <= len(sheet.grid[r - 1]):
-                    sheet.grid[r - 1][c - 1] = value  # for the other checks only: returned
+        if region.min_row >= first:  # a data cell's value (not a header's): see the docstring
+            _fill(sheet, region, value)
         rows = f"{first}" if first == region.max_row else f"{first}–{region.max_row}"
         label = _column_label(header, region.min_col)
         problems.append(
@@ -241,6 +239,15 @@ def _merge_problems(sheet: Sheet, start: int, name: str, where: str) -> list[Pro
             )
         )
     return problems
+
+
+def _fill(sheet: Sheet, region: Merged, value: str) -> None:
+    """Copy a merged region's value into its cells, for the other checks only (the batch is
+    returned for the merge, so the copy is never accepted as data)."""
+    for r in range(region.min_row, min(region.max_row, len(sheet.grid)) + 1):
+        cells = sheet.grid[r - 1]
+        for c in range(region.min_col, min(region.max_col, len(cells)) + 1):
+            cells[c - 1] = value
 
 
 def _formula_problems(sheet: Sheet, start: int, name: str, where: str) -> list[Problem]:
