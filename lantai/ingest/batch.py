@@ -28,6 +28,7 @@ from lantai.env import require_virus_check as virus_check_setting
 from lantai.ingest import storage
 from lantai.ingest.aip import AipBatch, check_events
 from lantai.ingest.checks import VIRUS_ITEMS, CheckContext, CheckResult, accepted, run_checks
+from lantai.ingest.errors import IngestError, ServerFault  # noqa: F401 (re-exported)
 from lantai.ingest.records import Extracted, build_components, build_item, ref_codes_for
 from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
@@ -38,10 +39,6 @@ Progress = Callable[[str, int, int], None]
 CHUNK = 250  # items extracted, packaged and inserted together (bounds memory; see _store_items)
 AIP_WORKERS = 4  # threads writing bags (file creation and hashing release the GIL)
 DIGEST_QUERY = 500  # digests per IN (...) query: below every database's parameter limit
-
-
-class IngestError(Exception):
-    """The batch cannot even be checked (no such path or fonds); message for the user."""
 
 
 @dataclass

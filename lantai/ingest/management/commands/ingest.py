@@ -13,6 +13,7 @@ from lantai.archive.refcode import RefCodeError
 from lantai.cli_base import LantaiCommand
 from lantai.env import SettingError
 from lantai.ingest.batch import IngestError, IngestReport, ingest
+from lantai.ingest.errors import SERVER_FAULT_EXIT, ServerFault
 
 VERDICT = {True: "[green]通过[/]", False: "[red]未通过[/]", None: "[yellow]未执行[/]"}
 
@@ -55,7 +56,8 @@ class Command(LantaiCommand):
                 self.stdout.write(
                     json.dumps({"status": "error", "error": str(error)}, ensure_ascii=False)
                 )
-            raise CommandError(str(error)) from None
+            code = SERVER_FAULT_EXIT if isinstance(error, ServerFault) else 1
+            raise CommandError(str(error), returncode=code) from None
         if quiet:
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
         else:
