@@ -44,3 +44,17 @@ def test_storage_names_fit_keep_the_extension_and_differ_for_different_long_name
     a.encode().decode("utf-8")  # cut on a character boundary
     assert storage_name("通知.pdf", ".txt") == "通知.pdf.txt"
     assert storage_path("卷一/通知.pdf") == "卷一/通知.pdf"
+
+
+def test_a_path_too_long_to_store_fails_4_8_with_a_rename_instruction(tmp_path):
+    from lantai.ingest.checks import CheckContext
+    from lantai.ingest.checks.security import package_safety
+    from lantai.ingest.submission import Submission, SubmittedFile, SubmittedItem
+
+    path = tmp_path / "a.pdf"
+    path.write_bytes(text_pdf(["x"]))
+    deep = "/".join([LONG] * 15) + "/a.pdf"  # 15 folders of 252 bytes
+    submission = Submission("folder", tmp_path)
+    submission.items.append(SubmittedItem(None, None, {}, [SubmittedFile(path, deep, 1)]))
+    outcome = package_safety(submission, CheckContext(clamd="/x"))
+    assert outcome.passed is False and "缩短文件名" in outcome.detail

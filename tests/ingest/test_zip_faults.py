@@ -110,3 +110,23 @@ def test_a_member_longer_than_declared_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(zipfile.ZipFile, "open", lying)
     submission = open_submission(archive)
     assert any("超过其声明" in p.message for p in submission.problems)
+
+
+def test_lantai_ingest_exits_75_on_a_full_temp_disk_and_records_no_batch(
+    tmp_path, monkeypatch, fonds
+):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from lantai.archive.models import TransferBatch
+
+    archive = _zip(tmp_path / "a.zip", {"f.txt": b"x" * 100})
+
+    def full(*args, **kwargs):
+        raise OSError(errno.EDQUOT, "Disk quota exceeded")
+
+    monkeypatch.setattr(zip_source, "_extract", full)
+    with pytest.raises(CommandError) as error:
+        call_command("ingest", str(archive), "--fonds", "J001")
+    assert error.value.returncode == 75 and "服务器" in str(error.value)
+    assert TransferBatch.objects.count() == 0
