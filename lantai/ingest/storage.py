@@ -9,6 +9,9 @@ that creates its records has committed is that one directory renamed to ``aip/<b
   never existed), and the batch can simply be re-run;
 - staging exists, the batch is committed as accepted → the rename is completed.
 
+Before that, a batch still marked ``receiving`` (its process died between chunks) is undone:
+records, counters and staged files (:func:`lantai.ingest.rollback.abort_unfinished`).
+
 Ingests take an exclusive lock on the store, so recovery never touches a batch in progress.
 """
 
@@ -69,7 +72,9 @@ def is_committed(batch_code: str) -> bool:
 
 def recover() -> list[str]:
     """Finish or discard whatever a crashed ingest left in staging; call under :func:`exclusive`."""
-    repaired = []
+    from lantai.ingest.rollback import abort_unfinished
+
+    repaired = abort_unfinished()
     for entry in sorted((store_root() / "staging").iterdir()):
         if not entry.is_dir():
             entry.unlink()
@@ -77,5 +82,6 @@ def recover() -> list[str]:
             publish(entry.name)
         else:
             shutil.rmtree(entry, ignore_errors=True)
-        repaired.append(entry.name)
+        if entry.name not in repaired:
+            repaired.append(entry.name)
     return repaired
