@@ -21,7 +21,6 @@ import os
 import signal
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -41,6 +40,7 @@ from lantai.ingest.identity import (
     transfer_number,
 )
 from lantai.ingest.records import Extracted, build_components, build_item, ref_codes_for
+from lantai.ingest.report import IngestReport
 from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
 from lantai.search import outbox
@@ -54,49 +54,6 @@ DIGEST_QUERY = 500  # digests per IN (...) query: below every database's paramet
 
 class IngestError(Exception):
     """The batch cannot even be checked (no such path or fonds); message for the user."""
-
-
-@dataclass
-class IngestReport:
-    """What ``ingest --json`` prints (DESIGN §6): ``batch``, ``status``, ``items``, ``files``,
-    ``bytes``, ``checks`` and, when accepted, ``records``; plus ``fonds``, ``warnings``,
-    ``check_only`` and ``would_accept``.
-
-    ``status`` is ``accepted`` or ``returned`` for a real run. A ``--check-only`` run registers
-    nothing (``batch`` is null): it says ``returned`` when the submission *would* be returned,
-    so scripts and the exit code treat it as the failure it is, and ``checked`` when it would be
-    accepted — not ``accepted``, because nothing was received. ``would_accept`` answers the
-    question directly in both modes.
-    """
-
-    status: str  # accepted | returned | checked (--check-only, would be accepted)
-    fonds: str
-    batch: str | None = None
-    items: int = 0
-    files: int = 0
-    bytes: int = 0
-    checks: list[dict] = field(default_factory=list)
-    records: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    check_only: bool = False
-    would_accept: bool = False
-    already_received: bool = False  # a re-run of an accepted batch: nothing was changed
-
-    def as_json(self) -> dict:
-        return {
-            "already_received": self.already_received,
-            "batch": self.batch,
-            "status": self.status,
-            "fonds": self.fonds,
-            "items": self.items,
-            "files": self.files,
-            "bytes": self.bytes,
-            "checks": self.checks,
-            "records": self.records,
-            "warnings": self.warnings,
-            "check_only": self.check_only,
-            "would_accept": self.would_accept,
-        }
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -143,6 +100,7 @@ def ingest(
             report = _report(submission, fonds, results)
             report.check_only = check_only
             report.would_accept = accepted(results, context.required)
+            submission.declared.update(identity=identity, transfer_number=number)
             if check_only:
                 report.status = "checked" if report.would_accept else "returned"
             elif not report.would_accept:
@@ -152,17 +110,16 @@ def ingest(
                 ).code
             else:
                 fields = _batch_fields(submission, fonds, agency, path)
-                fields.update(identity=identity, transfer_number=number)
                 _accept(submission, fields, results, context, report, progress)
     return report
 
 
 def _already_received(submission: Submission, fonds: Fonds, batch: TransferBatch) -> IngestReport:
     """The report of a re-run of an accepted batch (recovery has finished its publishing)."""
-    report = _report(submission, fonds, batch.report or [])
+    report = _report(submission, fonds, [])
     report.checks = list(batch.report or [])
-    report.status, report.batch, report.already_received = "accepted", batch.code, True
-    report.would_accept = True
+    report.status, report.batch = "accepted", batch.code
+    report.already_received = report.would_accept = True
     return report
 
 
@@ -255,6 +212,8 @@ def _batch_fields(submission: Submission, fonds: Fonds, agency: str, path: Path)
         "file_count": len(submission.files),
         "byte_count": submission.total_bytes,
         "received_by": current_actor(),
+        "identity": str(submission.declared.get("identity", "")),
+        "transfer_number": str(submission.declared.get("transfer_number", "")),
     }
 
 
@@ -368,9 +327,9 @@ def _store_items(
     for start, chunk, extracted in _extracted_chunks(sources):
         progress("提取文本", start + len(chunk), total)
         with transaction.atomic():
-            before = _counters(batch.fonds)
+            before = rollback.counters(batch.fonds)
             stored += _store_chunk(batch, start, chunk, extracted, aips, staging, events, context)
-            _note_counters(batch, before, _counters(batch.fonds))
+            rollback.note_counters(batch, before, rollback.counters(batch.fonds))
         progress("写入存档包", start + len(chunk), total)
     return stored
 
@@ -424,20 +383,6 @@ def _store_chunk(
 
 def chunk_size() -> int:
     return int(os.environ.get("LANTAI_INGEST_CHUNK") or CHUNK)
-
-
-def _counters(fonds: Fonds) -> dict[str, int]:
-    return dict(RefCodeCounter.objects.filter(fonds=fonds).values_list("group", "last_number"))
-
-
-def _note_counters(batch: TransferBatch, before: dict[str, int], after: dict[str, int]) -> None:
-    """Remember, in the chunk's transaction, where each counter this batch moved stood before
-    the batch and stands now, so an abort can put it back."""
-    for group, number in after.items():
-        if number != before.get(group, 0):
-            first = batch.counters.get(group, [before.get(group, 0)])[0]
-            batch.counters[group] = [first, number]
-    batch.save(update_fields=["counters"])
 
 
 def _maybe_crash(written: int) -> None:

@@ -22,7 +22,7 @@ import shutil
 from django.db import transaction
 from django.utils import timezone
 
-from lantai.archive.models import Component, Item, RefCodeCounter, TransferBatch
+from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
 from lantai.audit.chain import record
 from lantai.search.models import SearchOutbox
 
@@ -77,3 +77,17 @@ def abort_unfinished() -> list[str]:
         abort(batch, "crash")
         codes.append(batch.code)
     return codes
+
+
+def counters(fonds: Fonds) -> dict[str, int]:
+    return dict(RefCodeCounter.objects.filter(fonds=fonds).values_list("group", "last_number"))
+
+
+def note_counters(batch: TransferBatch, before: dict[str, int], after: dict[str, int]) -> None:
+    """Remember, in the chunk's transaction, where each counter this batch moved stood before
+    the batch and stands now, so an abort can put it back."""
+    for group, number in after.items():
+        if number != before.get(group, 0):
+            first = batch.counters.get(group, [before.get(group, 0)])[0]
+            batch.counters[group] = [first, number]
+    batch.save(update_fields=["counters"])

@@ -55,6 +55,21 @@ def exclusive() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def recover_if_idle() -> bool:
+    """Start-up recovery (``lantai serve``): :func:`recover` unless an ingest holds the lock
+    (it recovers itself first); returns whether recovery ran."""
+    with (store_root() / "ingest.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        try:
+            recover()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    return True
+
+
 def publish(batch_code: str) -> None:
     """Move a committed batch's bags from staging into the AIP store (atomic rename)."""
     source, target = staging_dir(batch_code), aip_dir(batch_code)

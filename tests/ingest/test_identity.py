@@ -98,3 +98,17 @@ def test_items_of_a_batch_still_receiving_are_not_public(fonds):
     batch.state = "accepted"
     batch.save()
     assert visible_items(AnonymousUser()).filter(pk=item.pk).exists()
+
+
+def test_serve_start_undoes_a_receiving_batch_and_schedules_pending_indexing(fonds, settings):
+    from lantai.ingest import storage
+    from lantai.portal.management.commands.serve import catch_up
+
+    batch = TransferBatch.objects.create(fonds=fonds, code="J001-CRASHED", state="receiving")
+    make_item(fonds, batch=batch)
+    storage.staging_dir(batch.code).mkdir(parents=True)
+    catch_up()
+    batch.refresh_from_db()
+    assert batch.state == "aborted"
+    assert not Item.objects.filter(batch=batch).exists()
+    assert not storage.staging_dir(batch.code).exists()
