@@ -16,22 +16,26 @@ from __future__ import annotations
 import hashlib
 
 from lantai.archive.models import Fonds, TransferBatch
+from lantai.ingest.fixity import digest_files
 from lantai.ingest.hashing import hash_file
 from lantai.ingest.submission import Submission, SubmittedFile
 
 
-def file_digest(submitted: SubmittedFile) -> str:
-    digest = submitted.computed.get("sha256")
-    if not digest:
-        digest = hash_file(submitted.path, ["sha256"])[0]["sha256"]
-        submitted.computed["sha256"] = digest
-    return digest
+def _capture_digest(submitted: SubmittedFile) -> str:
+    try:
+        return hash_file(submitted.path, ["sha256"])[0]["sha256"]
+    except OSError:
+        return ""
 
 
 def batch_identity(submission: Submission) -> str:
+    """The digests come from :func:`fixity.digest_files`, the pass the checks reuse (every
+    algorithm they need, once per file); an unreadable file counts with an empty digest."""
+    digest_files(submission)
     files = [*submission.files, *submission.support_files]
-    files += [c for item in submission.items for c in item.captures]
-    pairs = sorted({(f.name, file_digest(f)) for f in files})
+    pairs = {(f.name, f.computed.get("sha256", "")) for f in files}
+    pairs |= {(c.name, _capture_digest(c)) for i in submission.items for c in i.captures}
+    pairs = sorted(pairs)
     sha = hashlib.sha256()
     for name, digest in pairs:
         sha.update(name.encode("utf-8") + b"\0" + digest.encode("ascii") + b"\n")
