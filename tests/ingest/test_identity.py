@@ -112,3 +112,14 @@ def test_serve_start_undoes_a_receiving_batch_and_schedules_pending_indexing(fon
     assert batch.state == "aborted"
     assert not Item.objects.filter(batch=batch).exists()
     assert not storage.staging_dir(batch.code).exists()
+
+
+def test_a_rerun_after_a_crash_after_commit_schedules_the_pending_indexing(make_folder, fonds):
+    folder = make_folder()
+    ingest(folder, fonds_code="J001")
+    # What a kill -9 between commit and indexing leaves: committed rows, no task scheduled.
+    SearchOutbox.objects.bulk_create(
+        SearchOutbox(item_id=pk) for pk in Item.objects.values_list("pk", flat=True)
+    )
+    assert ingest(folder, fonds_code="J001").already_received
+    assert SearchOutbox.objects.count() == 0  # applied by the indexer task (inline in tests)
