@@ -40,7 +40,7 @@ from lantai.ingest.identity import (
     transfer_number,
 )
 from lantai.ingest.records import Extracted, build_components, build_item, ref_codes_for
-from lantai.ingest.report import IngestReport
+from lantai.ingest.report import IngestError, IngestReport
 from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
 from lantai.search import outbox
@@ -50,10 +50,6 @@ Progress = Callable[[str, int, int], None]
 CHUNK = 250  # items per chunk and transaction (LANTAI_INGEST_CHUNK overrides; see _store_items)
 AIP_WORKERS = 4  # threads writing bags (file creation and hashing release the GIL)
 DIGEST_QUERY = 500  # digests per IN (...) query: below every database's parameter limit
-
-
-class IngestError(Exception):
-    """The batch cannot even be checked (no such path or fonds); message for the user."""
 
 
 def _noop(stage: str, done: int, total: int) -> None:

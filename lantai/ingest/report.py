@@ -1,9 +1,13 @@
-"""What one ingest reports (``ingest --json``, DESIGN §6); kept apart from ``batch`` so the
-receiving flow stays one readable module."""
+"""What one ingest reports (``ingest --json``, DESIGN §6) and its user-facing error; kept apart
+from ``batch`` so the receiving flow stays one readable module."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+
+class IngestError(Exception):
+    """The batch cannot even be checked (no such path or fonds); message for the user."""
 
 
 @dataclass
