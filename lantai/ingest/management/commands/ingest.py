@@ -93,6 +93,9 @@ class Command(LantaiCommand):
 
     def print_report(self, report: IngestReport) -> None:
         console = Console()
+        if report.already_received:
+            self.stdout.write(f"已接收：批次 {report.batch}（此前已接收入库，本次未作改动）")
+            return
         table = Table(title="四性检测报告（DA/T 70 移交接收环节）")
         # The short columns never wrap; 检测项目 and 说明 fold (fold breaks even a long path),
         # and 说明 keeps at least half the width, so nothing is cut with "…" or squeezed to
