@@ -179,3 +179,8 @@ def mask_password(url: str) -> str:
     if ":" in credentials:
         credentials = credentials.split(":", 1)[0] + ":***"
     return f"{scheme}://{credentials}@{host}"
+
+
+def unpack_limit_bytes(environ: Mapping[str, str] | None = None) -> int:
+    """``LANTAI_UNPACK_LIMIT_BYTES``: the most a zip may declare uncompressed (default 50 GiB)."""
+    return env_int("LANTAI_UNPACK_LIMIT_BYTES", 50 * 1024**3, minimum=1, environ=environ)

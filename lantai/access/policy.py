@@ -27,7 +27,11 @@ FONDS_SCOPED_ROLES = frozenset({"archivist", "reviewer"})
 
 
 def public_condition(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}open_status": "open", f"{prefix}fonds__is_public": True})
+    # A batch still receiving (or undone) is not part of the holdings yet; items without a
+    # batch (created by hand) are.
+    return Q(**{f"{prefix}open_status": "open", f"{prefix}fonds__is_public": True}) & (
+        Q(**{f"{prefix}batch__isnull": True}) | Q(**{f"{prefix}batch__state": "accepted"})
+    )
 
 
 def _verified(user: Any) -> bool:

@@ -53,6 +53,7 @@ from pathlib import Path
 from lantai.ingest.checks.formats import identify
 from lantai.ingest.durable import fsync_dir, fsync_tree, make_read_only, remove_tree
 from lantai.ingest.hashing import STORED_ALGORITHMS, copy_and_hash
+from lantai.ingest.names import storage_path
 from lantai.ingest.submission import CANONICAL_FIELDS, SubmittedFile, SubmittedItem
 
 METADATA_FORMAT = "lantai-aip/1"
@@ -289,10 +290,17 @@ def _copy_in(writer: _Writer, f: SubmittedFile, relative: str, role: str) -> Sto
 
 
 def _write_payload(writer: _Writer, item: SubmittedItem, texts: dict[str, str]) -> list[StoredFile]:
-    stored = [_copy_in(writer, f, f"data/original/{f.name}", "original") for f in item.files]
-    stored += [_copy_in(writer, f, f"data/capture/{f.name}", "capture") for f in item.captures]
+    """Stored under :func:`storage_path` names (≤ 255 bytes each); ``name`` stays the original."""
+    stored = [
+        _copy_in(writer, f, f"data/original/{storage_path(f.name)}", "original") for f in item.files
+    ]
+    stored += [
+        _copy_in(writer, f, f"data/capture/{storage_path(f.name)}", "capture")
+        for f in item.captures
+    ]
     for name, text in texts.items():
-        stored.append(writer.text(f"data/text/{name}.txt", text, "text", name=name + ".txt"))
+        relative = f"data/text/{storage_path(name, '.txt')}"
+        stored.append(writer.text(relative, text, "text", name=name + ".txt"))
     return stored
 
 

@@ -1,21 +1,26 @@
 """Receiving one transfer batch (接收进馆), all-or-nothing (DESIGN §5 flow 1).
 
-read the submission → run 四性检测 → if every automatable item passes: extract text, write one
-AIP per item into staging, create the batch, items, components, audit events and search-outbox
-rows in ONE database transaction, then publish the AIPs (see :mod:`lantai.ingest.storage`).
-A failed check returns the batch (退回) with its report and creates no records or files; a
-crash at any point leaves no partial records, files or index entries, and re-running the same
-submission completes it.
+read the submission → compute its identity (:mod:`lantai.ingest.identity`): a re-run of an
+accepted batch answers 已接收 and changes nothing → run 四性检测 → if every automatable item
+passes: create the batch as ``receiving`` in its own transaction, then extract, number, package
+and insert its items ``CHUNK`` at a time, each chunk in its own short transaction (a long
+ingest never holds the database's write lock for its whole length, so the server's worker can
+write between chunks) → mark it ``accepted`` together with its search-outbox rows → publish the
+AIPs (see :mod:`lantai.ingest.storage`).
+
+All-or-nothing is kept by the batch's state: an exception undoes the receiving batch at once,
+a crash is undone by ``storage.recover()`` at the next ingest or server start (see
+:mod:`lantai.ingest.rollback`). A crash after the batch is accepted leaves its bags in staging
+and its outbox rows pending; recovery publishes the bags, and the next command indexes the rows.
+A failed check returns the batch (退回) with its report and creates no records or files.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -25,64 +30,27 @@ from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, Transf
 from lantai.audit.chain import record, record_many
 from lantai.audit.context import current_actor
 from lantai.env import require_virus_check as virus_check_setting
-from lantai.ingest import storage
+from lantai.ingest import rollback, storage
 from lantai.ingest.aip import AipBatch, check_events
 from lantai.ingest.checks import VIRUS_ITEMS, CheckContext, CheckResult, accepted, run_checks
+from lantai.ingest.errors import IngestError, ServerFault  # noqa: F401 (re-exported)
+from lantai.ingest.identity import (
+    TransferNumberConflict,
+    batch_identity,
+    earlier_accepted,
+    transfer_number,
+)
 from lantai.ingest.records import Extracted, build_components, build_item, ref_codes_for
+from lantai.ingest.report import IngestReport
 from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
 from lantai.search import outbox
 from lantai.text import ExtractResult, extract
 
 Progress = Callable[[str, int, int], None]
-CHUNK = 250  # items extracted, packaged and inserted together (bounds memory; see _store_items)
+CHUNK = 250  # items per chunk and transaction (LANTAI_INGEST_CHUNK overrides; see _store_items)
 AIP_WORKERS = 4  # threads writing bags (file creation and hashing release the GIL)
 DIGEST_QUERY = 500  # digests per IN (...) query: below every database's parameter limit
-
-
-class IngestError(Exception):
-    """The batch cannot even be checked (no such path or fonds); message for the user."""
-
-
-@dataclass
-class IngestReport:
-    """What ``ingest --json`` prints (DESIGN §6): ``batch``, ``status``, ``items``, ``files``,
-    ``bytes``, ``checks`` and, when accepted, ``records``; plus ``fonds``, ``warnings``,
-    ``check_only`` and ``would_accept``.
-
-    ``status`` is ``accepted`` or ``returned`` for a real run. A ``--check-only`` run registers
-    nothing (``batch`` is null): it says ``returned`` when the submission *would* be returned,
-    so scripts and the exit code treat it as the failure it is, and ``checked`` when it would be
-    accepted — not ``accepted``, because nothing was received. ``would_accept`` answers the
-    question directly in both modes.
-    """
-
-    status: str  # accepted | returned | checked (--check-only, would be accepted)
-    fonds: str
-    batch: str | None = None
-    items: int = 0
-    files: int = 0
-    bytes: int = 0
-    checks: list[dict] = field(default_factory=list)
-    records: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    check_only: bool = False
-    would_accept: bool = False
-
-    def as_json(self) -> dict:
-        return {
-            "batch": self.batch,
-            "status": self.status,
-            "fonds": self.fonds,
-            "items": self.items,
-            "files": self.files,
-            "bytes": self.bytes,
-            "checks": self.checks,
-            "records": self.records,
-            "warnings": self.warnings,
-            "check_only": self.check_only,
-            "would_accept": self.would_accept,
-        }
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -112,6 +80,14 @@ def ingest(
         storage.recover()
         with open_submission(path) as submission:
             fonds = _resolve_fonds(submission, fonds_code)
+            identity, number = batch_identity(submission), transfer_number(submission)
+            if not check_only:
+                try:
+                    earlier = earlier_accepted(fonds, identity, number)
+                except TransferNumberConflict as conflict:
+                    raise IngestError(str(conflict)) from None
+                if earlier is not None:
+                    return _already_received(submission, fonds, earlier)
             context = _context(fonds, defaults or {})
             if require_virus_check:
                 context.required = context.required | VIRUS_ITEMS
@@ -121,6 +97,7 @@ def ingest(
             report = _report(submission, fonds, results)
             report.check_only = check_only
             report.would_accept = accepted(results, context.required)
+            submission.declared.update(identity=identity, transfer_number=number)
             if check_only:
                 report.status = "checked" if report.would_accept else "returned"
             elif not report.would_accept:
@@ -129,7 +106,17 @@ def ingest(
                     submission, fonds, agency, path, results, context.required
                 ).code
             else:
-                _accept(submission, fonds, agency, path, results, context, report, progress)
+                fields = _batch_fields(submission, fonds, agency, path)
+                _accept(submission, fields, results, context, report, progress)
+    return report
+
+
+def _already_received(submission: Submission, fonds: Fonds, batch: TransferBatch) -> IngestReport:
+    """The report of a re-run of an accepted batch (recovery has finished its publishing)."""
+    report = _report(submission, fonds, [])
+    report.checks = list(batch.report or [])
+    report.status, report.batch = "accepted", batch.code
+    report.already_received = report.would_accept = True
     return report
 
 
@@ -190,7 +177,7 @@ def _report(submission: Submission, fonds: Fonds, results: list[CheckResult]) ->
         items=len(submission.items),
         files=len(submission.files),
         bytes=submission.total_bytes,
-        checks=[r.as_dict() for r in results],
+        checks=[r.as_dict() for r in results if isinstance(r, CheckResult)],
         warnings=[*submission.warnings, *check_warnings(results)],
     )
 
@@ -201,6 +188,7 @@ def check_warnings(results: list[CheckResult]) -> list[str]:
     return [
         f"{r.code} {part}"
         for r in results
+        if isinstance(r, CheckResult)
         for part in r.detail.split("；")
         if part.startswith("警告：")
     ]
@@ -221,6 +209,8 @@ def _batch_fields(submission: Submission, fonds: Fonds, agency: str, path: Path)
         "file_count": len(submission.files),
         "byte_count": submission.total_bytes,
         "received_by": current_actor(),
+        "identity": str(submission.declared.get("identity", "")),
+        "transfer_number": str(submission.declared.get("transfer_number", "")),
     }
 
 
@@ -269,42 +259,41 @@ def _extracted_chunks(
     Extraction stays in this process: on 2 cores the AIP threads, the database and the index
     already keep more than one core busy, and worker processes measured no faster for plain
     text (5 % for HTML) while adding ~180 MB (see bench/ingest/RESULTS.md)."""
-    for start in range(0, len(sources), CHUNK):
-        chunk = sources[start : start + CHUNK]
+    size = chunk_size()
+    for start in range(0, len(sources), size):
+        chunk = sources[start : start + size]
         paths = (f.path for item in chunk for f in item.files)
         yield start, chunk, _assemble(chunk, map(extract, paths))
 
 
 def _accept(
     submission: Submission,
-    fonds: Fonds,
-    agency: str,
-    path: Path,
+    fields: dict,
     results: list[CheckResult],
     context: CheckContext,
     report: IngestReport,
     progress: Progress,
 ) -> None:
-    fields = _batch_fields(submission, fonds, agency, path)
     staging = storage.staging_dir(fields["code"])
     events = check_events(results)
+    with transaction.atomic():
+        batch = TransferBatch.objects.create(
+            **fields, state="receiving", report=[r.as_dict() for r in results]
+        )
     try:
+        with AipBatch() as aips:
+            stored = _store_items(batch, submission.items, aips, staging, events, context, progress)
+            aips.commit()
         with transaction.atomic():
-            batch = TransferBatch.objects.create(
-                **fields,
-                state="accepted",
-                report=[r.as_dict() for r in results],
-                finished_at=timezone.now(),
-            )
-            with AipBatch() as aips:
-                stored = _store_items(
-                    batch, submission.items, aips, staging, events, context, progress
-                )
-                aips.commit()
+            ids = list(Item.objects.filter(batch=batch).values_list("pk", flat=True))
+            outbox.enqueue(ids, hides=False)
+            batch.state, batch.finished_at, batch.counters = "accepted", timezone.now(), {}
+            batch.save(update_fields=["state", "finished_at", "counters"])
             record("ingest_accepted", obj=batch, detail={"items": len(stored)})
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException as error:
+        rollback.abort(batch, type(error).__name__)
         raise
+    _maybe_crash_at("after-commit")
     storage.publish(batch.code)
     report.status, report.batch = "accepted", batch.code
     report.records = [
@@ -322,19 +311,22 @@ def _store_items(
     context: CheckContext,
     progress: Progress,
 ) -> list[tuple[str, str]]:
-    """Extract, number, package and insert the items ``CHUNK`` at a time, all inside the
-    caller's transaction; returns each item's (档号, 题名) for the receipt.
+    """Extract, number, package and insert the items ``CHUNK`` at a time, one transaction per
+    chunk; returns each item's (档号, 题名) for the receipt.
 
     Working in chunks keeps memory bounded whatever the batch size (one chunk's texts and
-    records are held at once) and allocates 档号 with one counter update per group and chunk
-    rather than per item. Nothing here commits: a failure in any chunk rolls the whole batch
-    back and :class:`AipBatch` removes every bag.
+    records are held at once), allocates 档号 with one counter update per group and chunk
+    rather than per item, and keeps each write transaction short. A failure in any chunk is
+    undone by the caller (:func:`rollback.abort`); :class:`AipBatch` removes every bag.
     """
     stored: list[tuple[str, str]] = []
     total = len(sources)
     for start, chunk, extracted in _extracted_chunks(sources):
         progress("提取文本", start + len(chunk), total)
-        stored += _store_chunk(batch, start, chunk, extracted, aips, staging, events, context)
+        with transaction.atomic():
+            before = rollback.counters(batch.fonds)
+            stored += _store_chunk(batch, start, chunk, extracted, aips, staging, events, context)
+            rollback.note_counters(batch, before, rollback.counters(batch.fonds))
         progress("写入存档包", start + len(chunk), total)
     return stored
 
@@ -349,7 +341,7 @@ def _store_chunk(
     events: list[dict],
     context: CheckContext,
 ) -> list[tuple[str, str]]:
-    """Number, package and insert one chunk (inside the batch's transaction)."""
+    """Number, package and insert one chunk (inside the chunk's transaction)."""
     codes = ref_codes_for(batch.fonds, chunk, extracted, context.defaults)
     items = [
         build_item(batch.fonds, batch, source, texts, context.defaults, code)
@@ -383,13 +375,23 @@ def _store_chunk(
             for item, aip in components
         ),
     )
-    outbox.enqueue([item.pk for item in items], hides=False)
     return [(item.ref_code, item.title) for item in items]
+
+
+def chunk_size() -> int:
+    return int(os.environ.get("LANTAI_INGEST_CHUNK") or CHUNK)
 
 
 def _maybe_crash(written: int) -> None:
     """Fault injection for the crash tests: ``LANTAI_FAULT_KILL_AFTER=N`` SIGKILLs this process
-    after N items are written (before anything is committed). Never set in production."""
+    after N items are written (before that chunk commits). Never set in production."""
     limit = os.environ.get("LANTAI_FAULT_KILL_AFTER")
     if limit and written >= int(limit):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _maybe_crash_at(point: str) -> None:
+    """``LANTAI_FAULT_KILL_AT=after-commit`` SIGKILLs right after the batch is marked accepted,
+    before its bags are published and indexed (crash tests only)."""
+    if os.environ.get("LANTAI_FAULT_KILL_AT") == point:
         os.kill(os.getpid(), signal.SIGKILL)

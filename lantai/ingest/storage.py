@@ -9,6 +9,9 @@ that creates its records has committed is that one directory renamed to ``aip/<b
   never existed), and the batch can simply be re-run;
 - staging exists, the batch is committed as accepted → the rename is completed.
 
+Before that, a batch still marked ``receiving`` (its process died between chunks) is undone:
+records, counters and staged files (:func:`lantai.ingest.rollback.abort_unfinished`).
+
 Ingests take an exclusive lock on the store, so recovery never touches a batch in progress.
 """
 
@@ -52,6 +55,21 @@ def exclusive() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def recover_if_idle() -> bool:
+    """Start-up recovery (``lantai serve``): :func:`recover` unless an ingest holds the lock
+    (it recovers itself first); returns whether recovery ran."""
+    with (store_root() / "ingest.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        try:
+            recover()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    return True
+
+
 def publish(batch_code: str) -> None:
     """Move a committed batch's bags from staging into the AIP store (atomic rename)."""
     source, target = staging_dir(batch_code), aip_dir(batch_code)
@@ -69,7 +87,9 @@ def is_committed(batch_code: str) -> bool:
 
 def recover() -> list[str]:
     """Finish or discard whatever a crashed ingest left in staging; call under :func:`exclusive`."""
-    repaired = []
+    from lantai.ingest.rollback import abort_unfinished
+
+    repaired = abort_unfinished()
     for entry in sorted((store_root() / "staging").iterdir()):
         if not entry.is_dir():
             entry.unlink()
@@ -77,5 +97,6 @@ def recover() -> list[str]:
             publish(entry.name)
         else:
             shutil.rmtree(entry, ignore_errors=True)
-        repaired.append(entry.name)
+        if entry.name not in repaired:
+            repaired.append(entry.name)
     return repaired

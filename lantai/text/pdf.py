@@ -4,6 +4,10 @@ pypdf reads the text layer without native dependencies. Scanned PDFs carry one i
 pypdf can hand those images out (it cannot render vector pages), which is exactly what OCR
 needs for scans. An encrypted PDF is tried with the empty user password (many "protected" PDFs
 only restrict printing); otherwise the result is empty with the reason.
+
+A text layer thinner than ``_MIN_CHARS_PER_PAGE`` per page sends the pages to OCR, but the
+text layer is never thrown away for it: when OCR reads less (a page that really holds only
+"附件一", no images to OCR, no engine), the text layer is the body.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ def extract_pdf(data: bytes, ocr_timeout: float = ocr.DEFAULT_TIMEOUT) -> Extrac
         result.body = "\n".join(texts)
         return result
     _ocr_pages(result, pages, ocr_timeout)
+    layer = "\n".join(texts)
+    if layer.strip() and len(result.body.strip()) < len(layer.strip()):
+        result.body, result.ocr_lines, result.ocr_engine, result.reason = layer, [], None, None
     return result
 
 

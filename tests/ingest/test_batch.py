@@ -86,6 +86,7 @@ def test_check_only_changes_nothing(make_folder, fonds):
 def test_duplicate_of_held_record_is_returned(make_folder, fonds):
     folder = make_folder()
     assert ingest(folder, fonds_code="J001").status == "accepted"
+    (folder / "说明文件.txt").write_text("移交单位：测试局\n", encoding="utf-8")  # new identity
     again = ingest(folder, fonds_code="J001")
     assert again.status == "returned"
     assert Item.objects.count() == 3

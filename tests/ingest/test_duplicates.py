@@ -19,17 +19,25 @@ def _own_storage(settings, tmp_path):
     settings.STORAGE_DIR = tmp_path / "storage"
 
 
-def unnumbered(make_folder, name: str):
+def unnumbered(make_folder, name: str, title: str = "第{n}号文件"):
     """A transfer without 档号 (numbers are allocated on receipt), as web and e-mail transfers
     arrive: re-sending it would otherwise be numbered and stored a second time."""
-    rows = [row(n, 档号="", 题名=f"第{n}号文件") for n in (1, 2)]
+    rows = [row(n, 档号="", 题名=title.format(n=n)) for n in (1, 2)]
     return make_folder(rows, name=name)
 
 
-def test_an_exact_re_upload_of_an_accepted_transfer_is_returned_at_1_8(make_folder, fonds):
+def test_an_exact_re_upload_of_an_accepted_transfer_is_already_received(make_folder, fonds):
+    first = ingest(unnumbered(make_folder, "一"), fonds_code="J001", defaults=DEFAULTS)
+    again = ingest(unnumbered(make_folder, "二"), fonds_code="J001", defaults=DEFAULTS)
+    assert again.already_received and again.batch == first.batch
+    assert Item.objects.count() == 2
+
+
+def test_a_re_upload_of_held_files_under_another_catalogue_is_returned_at_1_8(make_folder, fonds):
     first = ingest(unnumbered(make_folder, "一"), fonds_code="J001", defaults=DEFAULTS)
     assert first.status == "accepted"
-    again = ingest(unnumbered(make_folder, "二"), fonds_code="J001", defaults=DEFAULTS)
+    second = unnumbered(make_folder, "二", title="第{n}号文件（重发）")
+    again = ingest(second, fonds_code="J001", defaults=DEFAULTS)
     assert again.status == "returned"
     check = next(c for c in again.checks if c["code"] == "1-8")
     assert check["passed"] is False

@@ -153,10 +153,19 @@ def test_one_page_served_at_two_addresses_is_kept_twice_not_refused(fonds, tmp_p
     assert "不同网址" in next(c for c in report.checks if c["code"] == "1-8")["detail"]
 
 
-def test_a_re_sent_warc_is_returned_at_1_8(fonds, tmp_path):
+def test_a_re_sent_warc_is_already_received(fonds, tmp_path):
     warc = capture(tmp_path / "site.warc.gz", {f"{SITE}/a.html": page("通知", "正文")})
-    assert ingest(warc, fonds_code="J001", defaults=DEFAULTS).status == "accepted"
+    first = ingest(warc, fonds_code="J001", defaults=DEFAULTS)
     again = ingest(warc, fonds_code="J001", defaults=DEFAULTS)
+    assert again.already_received and again.batch == first.batch
+
+
+def test_a_held_page_in_another_crawl_is_returned_at_1_8(fonds, tmp_path):
+    held = page("通知", "正文")
+    warc = capture(tmp_path / "site.warc.gz", {f"{SITE}/a.html": held})
+    assert ingest(warc, fonds_code="J001", defaults=DEFAULTS).status == "accepted"
+    pages = {f"{SITE}/a.html": held, f"{SITE}/b.html": page("公告", "另一篇")}
+    again = ingest(capture(tmp_path / "later.warc.gz", pages), fonds_code="J001", defaults=DEFAULTS)
     assert again.status == "returned"
     detail = next(c for c in again.checks if c["code"] == "1-8")["detail"]
     assert "已在馆藏中" in detail and "J001-WY·" in detail

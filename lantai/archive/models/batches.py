@@ -9,10 +9,12 @@ from django.utils.translation import pgettext_lazy
 
 class TransferBatch(models.Model):
     STATES = {
+        "receiving": _("接收中"),
         "received": _("已接收"),
         "checked": _("已检测"),
         "accepted": _("已入库"),
         "returned": _("已退回"),
+        "aborted": _("已中止"),
     }
 
     fonds = models.ForeignKey(
@@ -25,6 +27,11 @@ class TransferBatch(models.Model):
     state = models.CharField(
         _("状态"), max_length=10, choices=list(STATES.items()), default="received"
     )
+    # SHA-256 over the sorted (file name, file digest) pairs (lantai.ingest.identity).
+    identity = models.CharField(_("批次标识"), max_length=64, blank=True, db_index=True)
+    transfer_number = models.CharField(_("移交批次号"), max_length=100, blank=True, db_index=True)
+    # While receiving: {group: [counter before, counter after]}, to reset on abort.
+    counters = models.JSONField(_("档号计数器变动"), default=dict, blank=True)
     item_count = models.PositiveIntegerField(_("件数"), default=0)
     volume_count = models.PositiveIntegerField(_("卷数"), default=0)
     file_count = models.PositiveIntegerField(_("文件数"), default=0)

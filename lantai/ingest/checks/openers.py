@@ -5,7 +5,10 @@ Design decisions:
 - Openers read structure, not whole files, and files over ``OPEN_LIMIT`` get only the cheap
   structural test (head and tail), so a 10 GB video is never loaded.
 - A PDF must parse with pypdf *and* end with ``%%EOF``: pypdf's lenient mode rebuilds a cut
-  cross-reference table and would open a truncated file that other readers reject.
+  cross-reference table and would open a truncated file that other readers reject. Every
+  page is opened (its dictionary, resources and content stream parsed), not only the first:
+  objects of later pages that are garbage fail 3-4 naming the page. A page with little or no
+  text is not a failure (a blank separator sheet, a scan).
 - :func:`encryption` answers the separate 3-8 question (encrypted PDF, encrypted zip members,
   an Office file encrypted into an OLE container); archives are expected decrypted (DA/T 70).
 - A decoder that is not installed (Pillow for images) raises :class:`DecoderMissing`: 3-4 then
@@ -43,14 +46,20 @@ def _tail(path: Path, size: int = TAIL) -> bytes:
         return stream.read()
 
 
+def _pdf_errors() -> tuple[type[BaseException], ...]:
+    from pypdf.errors import PdfReadError, PdfStreamError
+
+    return (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, struct.error, OSError)
+
+
 def open_pdf(path: Path) -> str | None:
     if b"%%EOF" not in _tail(path):
         return "文件不完整（缺少 %%EOF 结尾标记，可能传输中被截断）"
     if path.stat().st_size > OPEN_LIMIT:
         return None
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
+    errors = _pdf_errors()
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not our report
     try:
         reader = PdfReader(path, strict=False)
@@ -58,10 +67,26 @@ def open_pdf(path: Path) -> str | None:
             return None  # reported by 3-8, cannot be read further without the password
         if len(reader.pages) == 0:
             return "PDF 没有页面"
-        reader.pages[0].extract_text()
-    except (PdfReadError, ValueError, KeyError, TypeError, struct.error, OSError) as error:
+    except errors as error:
         return f"PDF 无法解析（{type(error).__name__}：{str(error)[:80]}）"
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            _open_page(page)
+        except errors as error:
+            return (
+                f"PDF 第 {number} 页（共 {len(reader.pages)} 页）无法解析"
+                f"（{type(error).__name__}：{str(error)[:60]}）：请从原系统重新导出该文件"
+            )
     return None
+
+
+def _open_page(page) -> None:
+    """Parse what a reader needs to show the page: resources, content stream, text."""
+    page.get("/Resources")
+    contents = page.get_contents()
+    if contents is not None:
+        contents.operations  # noqa: B018 (parsing is the check)
+    page.extract_text()
 
 
 def open_zip_based(path: Path) -> str | None:

@@ -6,7 +6,8 @@
 - 4-4…4-7 manual (carrier read speed, appearance, disc conformance, process security): recorded
   by an operator, see ``checks.manual_result``
 - 4-8 (Lantai) package structure safety: no path escapes, absolute paths, links, device files,
-  zip bombs (reading problems)
+  zip bombs (reading problems); a name too long to store fails with a rename instruction, a
+  name the AIP must shorten (``lantai.ingest.names``, 255-byte limit) is a warning
 - 4-9 (Lantai) no executable program or macro code: MZ/ELF/Mach-O headers, ``#!`` scripts,
   ``vbaProject.bin`` in OOXML, VBA streams in OLE files, JavaScript in PDF
 
@@ -25,6 +26,7 @@ from pathlib import Path
 from lantai.ingest.checks import CheckContext, CheckResult, clamav, make, not_performed, result
 from lantai.ingest.checks.formats import identify
 from lantai.ingest.checks.openers import OPEN_LIMIT
+from lantai.ingest.names import PATH_MAX, shortened, storage_path, too_long
 from lantai.ingest.submission import Submission, SubmittedFile
 
 NO_CLAMAV = "未检测到 ClamAV (clamd)"
@@ -65,7 +67,21 @@ def extraneous_files(submission: Submission, context: CheckContext) -> CheckResu
 
 
 def package_safety(submission: Submission, context: CheckContext) -> CheckResult:
-    return result("4-8", [], "无路径穿越、绝对路径、链接、设备文件或压缩炸弹")
+    failures, notes = [], []
+    for item in submission.items:
+        for f in item.files:
+            size = len(f.name.encode())
+            if too_long(f.name):
+                failures.append(
+                    f"{item.where()} 文件「{f.name[:40]}…」路径长 {size} 字节，超过可保存的 "
+                    f"{PATH_MAX} 字节：请缩短文件名或目录层级后重新移交"
+                )
+            elif shortened(f.name):
+                notes.append(
+                    f"警告：文件「{f.name[:40]}…」名称过长（{size} 字节），保存时文件名已缩短"
+                    f"（如「{storage_path(f.name)[-30:]}」），原文件名完整记录在元数据中"
+                )
+    return result("4-8", failures, "无路径穿越、绝对路径、链接、设备文件或压缩炸弹", notes=notes)
 
 
 def no_executables_or_macros(submission: Submission, context: CheckContext) -> CheckResult:

@@ -97,6 +97,12 @@ def _declared(submission: Submission, report: BagReport) -> None:
     agency = report.info_value("Source-Organization")
     if agency:
         submission.declared.setdefault("agency", agency)
+    # A catalogue bag's External-Identifier names the transfer (a single-item bag's is its 档号).
+    number = report.info_value("移交批次号") or (
+        report.info_value("External-Identifier") if any(i.row for i in submission.items) else ""
+    )
+    if number:
+        submission.declared.setdefault("transfer_number", number)
     submission.declared["bagit_version"] = report.version
 
 

@@ -46,6 +46,7 @@ _DECLARED_KEYS = {
     "bytes": ("总字节数", "字节数", "数据量", "总大小", "bytes"),
     "agency": ("移交单位", "立档单位", "agency"),
     "fonds": ("全宗号", "fonds"),
+    "transfer_number": ("移交批次号", "transfer_number"),
 }
 _UNITS = {"": 1, "b": 1, "字节": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 _QUANTITY = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*([a-zA-Z字节]*)")

@@ -24,6 +24,11 @@ Design decisions:
 - The body stored is the HTTP entity after warcio removes transfer and content encodings, so
   it opens as HTML. When neither encoding was applied, the record's ``WARC-Payload-Digest``
   (``sha1:<base32>``) is declared for the file and 1-1 verifies it.
+- A WARC cut in the middle of a record (an interrupted copy, a ``.warc.gz`` cut short) is
+  returned at 2-7, naming the record number and its byte offset: warcio reads such a record
+  silently short, so each record's ``Content-Length`` must have been read to its end
+  (``raw_stream.limit`` left at 0). The pages before the cut are not accepted on their own: the
+  capture would be incomplete without anyone knowing.
 - Files are named ``NNNNN-<host><path>.html`` (Unicode kept, unsafe characters replaced),
   unique by the record's position.
 """
@@ -58,6 +63,11 @@ _LINK = re.compile(
     re.IGNORECASE,
 )
 EMBED_SCAN = 4 * 1024 * 1024  # bytes of a page searched for the URLs it embeds
+
+
+class _Truncated(Exception):
+    def __init__(self, position: int, offset: int) -> None:
+        self.position, self.offset = position, offset
 
 
 @dataclass
@@ -108,7 +118,19 @@ def read(path: Path) -> Submission:
                     submission.items.append(_item(record, position, temp))
                     pages.append(len(index))
                 index.append(_index_entry(record, records))
+                if getattr(record.raw_stream, "limit", 0) > 0:  # body ended before its length
+                    raise _Truncated(position, index[-1].offset)
         _write_captures(path, temp, submission.items, index, pages)
+    except _Truncated as cut:
+        shutil.rmtree(temp, ignore_errors=True)
+        submission.items.clear()
+        submission.problem(
+            f"WARC 文件在第 {cut.position} 条记录（自第 {cut.offset:,} 字节起）中途被截断，"
+            "之后的内容缺失：请重新导出或重新采集该网站，完整复制后再移交",
+            file=path.name,
+            code="2-7",
+        )
+        return submission
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         shutil.rmtree(temp, ignore_errors=True)
         submission.items.clear()

@@ -6,8 +6,16 @@ Design decisions:
   drive-letter or UNC paths; Windows ``\\`` separators are read as ``/``), symbolic links and
   device entries (Unix mode in ``external_attr``) are refused, encrypted members are refused.
 - Zip bombs: the archive is refused before anything is written when it has more than
-  ``LIMITS.entries`` members, declares more than ``LIMITS.total_bytes`` uncompressed, or a member
-  over 1 MiB expands more than ``LIMITS.ratio`` times. While unpacking, bytes are counted as they
+  ``LIMITS.entries`` members, declares more uncompressed than ``LANTAI_UNPACK_LIMIT_BYTES``
+  (default 50 GiB), a member over 1 MiB expands more than ``LIMITS.ratio`` times, or the whole
+  archive expands more than ``LIMITS.total_ratio`` (100) times while declaring over
+  ``LIMITS.total_ratio_floor`` (1 GiB): many small members of zeros pass the per-member test but
+  not this one, and a real scan batch (already compressed images) never comes near 100:1.
+  An archive declaring more than the temp disk's free space is a :class:`ServerFault` (the
+  server's problem, the batch is not judged), as is ENOSPC/EDQUOT while unpacking.
+- Member names: a path component over 255 bytes (UTF-8) cannot be written on common file
+  systems: 4-8 names the member (shortened) and asks for a rename, never "压缩包损坏".
+  No message ever shows the server's temp path. While unpacking, bytes are counted as they
   are written, so a member whose header lies about its size is stopped at the declared size.
 - Names: members without the UTF-8 flag (bit 11) are decoded from their raw bytes as UTF-8 if
   valid, else as GB18030 (Chinese Windows zips), and a warning says so; never as CP437 mojibake.
@@ -21,6 +29,7 @@ Design decisions:
 
 from __future__ import annotations
 
+import errno
 import shutil
 import stat
 import tempfile
@@ -28,20 +37,28 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from lantai.env import unpack_limit_bytes
+from lantai.ingest.errors import temp_disk_full
 from lantai.ingest.files import unsafe_name_reason
 from lantai.ingest.hashing import BLOCK_SIZE
 from lantai.ingest.sources.detect import detect
 from lantai.ingest.submission import Problem, Submission, nfc
 
 KIND = "zip"
+NAME_MAX = 255  # bytes in one path component (ext4, XFS, NTFS in UTF-16 units)
 
 
 @dataclass
 class Limits:
     entries: int = 100_000
-    total_bytes: int = 200 * 1024**3
+    total_bytes: int | None = None  # None: LANTAI_UNPACK_LIMIT_BYTES, read at each call
     ratio: int = 200
     ratio_floor: int = 1024 * 1024  # small members may compress extremely well (blank pages)
+    total_ratio: int = 100
+    total_ratio_floor: int = 1024**3
+
+    def total(self) -> int:
+        return unpack_limit_bytes() if self.total_bytes is None else self.total_bytes
 
 
 LIMITS = Limits()
@@ -76,7 +93,18 @@ def read(path: Path) -> Submission:
         outer.problems.append(refused.problem)
         shutil.rmtree(temp, ignore_errors=True)
         return outer
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            shutil.rmtree(temp, ignore_errors=True)
+            raise temp_disk_full(temp.parent, _declared(path)) from None
+        outer.problem(
+            f"压缩包无法解压（{error.strerror or type(error).__name__}）：请重新打包",
+            file=path.name,
+            code="3-4",
+        )
+        outer.close()
+        return outer
+    except (zipfile.BadZipFile, EOFError) as error:
         outer.problem(f"压缩包损坏，无法解压（{error}）：请重新打包", file=path.name, code="3-4")
         outer.close()
         return outer
@@ -100,17 +128,35 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
             )
         )
     total = sum(m.file_size for m in members)
-    if total > LIMITS.total_bytes:
+    limit = LIMITS.total()
+    if total > limit:
         raise _Refused(
             Problem(
                 name,
                 None,
                 None,
-                f"压缩包解压后共 {total} 字节，超过上限 "
-                f"{LIMITS.total_bytes}：疑似压缩炸弹，请分批移交",
+                f"压缩包声明解压后共 {total:,} 字节，超过上限 {limit:,} 字节"
+                "（LANTAI_UNPACK_LIMIT_BYTES）：疑似压缩炸弹；请分批移交，"
+                "或由管理员调高该上限",
                 "4-8",
             )
         )
+    packed = sum(m.compress_size for m in members)
+    overall = total / max(packed, 1)
+    if total > LIMITS.total_ratio_floor and overall > LIMITS.total_ratio:
+        raise _Refused(
+            Problem(
+                name,
+                None,
+                None,
+                f"压缩包声明解压后共 {total:,} 字节，为压缩后的 {overall:.0f} 倍，"
+                f"超过 {LIMITS.total_ratio}:1：疑似压缩炸弹，未解压；请检查内容后重新打包",
+                "4-8",
+            )
+        )
+    free = shutil.disk_usage(tempfile.gettempdir()).free
+    if total > free:
+        raise temp_disk_full(Path(tempfile.gettempdir()), total)
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > LIMITS.ratio_floor and ratio > LIMITS.ratio:
@@ -173,7 +219,8 @@ def _unpack(archive: zipfile.ZipFile, temp: Path, outer: Submission) -> list[str
             outer.warnings.append(f"压缩包内文件名「{name}」为 GBK/GB18030 编码，已按中文识别")
         reason = _member_problem(member, name, names)
         if reason:
-            outer.problem(reason, file=name, code="3-8" if "加密" in reason else "4-8")
+            code = "3-8" if "加密" in reason else "4-8"
+            outer.problem(reason, file=_shorten(name, 120), code=code)
             continue
         names.append(name.rstrip("/"))
         target = temp / name
@@ -189,6 +236,12 @@ def _member_problem(member: zipfile.ZipInfo, name: str, seen: list[str]) -> str 
     reason = unsafe_name_reason(member.filename.replace("\\", "/")) or unsafe_name_reason(name)
     if reason:
         return "压缩包内路径" + reason
+    long = next((part for part in name.split("/") if len(part.encode()) > NAME_MAX), None)
+    if long is not None:
+        return (
+            f"的名称「{_shorten(long)}」长 {len(long.encode())} 字节，超过文件系统上限 "
+            f"{NAME_MAX} 字节：请改短文件名后重新打包"
+        )
     mode = member.external_attr >> 16
     if stat.S_ISLNK(mode):
         return "是符号链接：压缩包内不得含链接"
@@ -209,7 +262,7 @@ def _extract(
     with archive.open(member) as source, open(target, "xb") as sink:
         while block := source.read(BLOCK_SIZE):
             count += len(block)
-            if count > member.file_size or written + count > LIMITS.total_bytes:
+            if count > member.file_size or written + count > LIMITS.total():
                 raise _Refused(
                     Problem(
                         name, None, None, "解压后大小超过其声明：疑似压缩炸弹，已停止解压", "4-8"
@@ -217,6 +270,18 @@ def _extract(
                 )
             sink.write(block)
     return count
+
+
+def _shorten(name: str, keep: int = 40) -> str:
+    return name if len(name) <= keep else name[: keep // 2] + "…" + name[-keep // 2 :]
+
+
+def _declared(path: Path) -> int | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(m.file_size for m in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return None
 
 
 def _delegate(outer: Submission, temp: Path) -> Submission:

@@ -13,6 +13,7 @@ from lantai.archive.refcode import RefCodeError
 from lantai.cli_base import LantaiCommand
 from lantai.env import SettingError
 from lantai.ingest.batch import IngestError, IngestReport, ingest
+from lantai.ingest.errors import SERVER_FAULT_EXIT, ServerFault
 
 VERDICT = {True: "[green]通过[/]", False: "[red]未通过[/]", None: "[yellow]未执行[/]"}
 
@@ -55,7 +56,8 @@ class Command(LantaiCommand):
                 self.stdout.write(
                     json.dumps({"status": "error", "error": str(error)}, ensure_ascii=False)
                 )
-            raise CommandError(str(error)) from None
+            code = SERVER_FAULT_EXIT if isinstance(error, ServerFault) else 1
+            raise CommandError(str(error), returncode=code) from None
         if quiet:
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
         else:
@@ -91,6 +93,9 @@ class Command(LantaiCommand):
 
     def print_report(self, report: IngestReport) -> None:
         console = Console()
+        if report.already_received:
+            self.stdout.write(f"已接收：批次 {report.batch}（此前已接收入库，本次未作改动）")
+            return
         table = Table(title="四性检测报告（DA/T 70 移交接收环节）")
         # The short columns never wrap; 检测项目 and 说明 fold (fold breaks even a long path),
         # and 说明 keeps at least half the width, so nothing is cut with "…" or squeezed to

@@ -5,6 +5,18 @@ from lantai.ingest.engines import startup_lines
 from lantai.portal.server import serve
 
 
+def catch_up() -> None:
+    """What a crashed ingest left: undo a batch still receiving, publish an accepted one's
+    bags, and have the worker index committed outbox rows nobody applied (issue 13)."""
+    from lantai.ingest import storage
+    from lantai.search.models import SearchOutbox
+    from lantai.search.tasks import apply_search_outbox
+
+    storage.recover_if_idle()
+    if SearchOutbox.objects.exists():
+        apply_search_outbox.enqueue()
+
+
 class Command(LantaiCommand):
     applies_search_at_exit = False
     help = "启动生产 Web 服务（waitress）及一个任务 worker"
@@ -16,6 +28,7 @@ class Command(LantaiCommand):
         parser.add_argument("--no-worker", action="store_true", help="不启动任务 worker")
 
     def handle(self, *args, **options) -> None:
+        catch_up()
         for line in startup_lines():
             self.stdout.write(f"提示：{line}")
         self.stdout.write(

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from lantai.cli_base import LantaiCommand
 from lantai.search import RebuildRequired, SearchResult
+from lantai.search.indexer import apply_if_free
 from lantai.search.service import search_as_operator, search_for
 
 
@@ -51,6 +52,9 @@ class Command(LantaiCommand):
             raise CommandError(f"检索索引需要重建：{error}（请运行 lantai reindex）") from None
 
     def handle(self, *args, **options) -> None:
+        # Catch up first: a crashed ingest can leave committed outbox rows nobody applied, and
+        # the first search after it must not answer 0 (issue 13).
+        apply_if_free()
         if options["batch"]:
             self.run_batch(options)
         elif options["query"] is None:

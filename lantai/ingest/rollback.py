@@ -1,0 +1,93 @@
+"""Undoing a batch that did not finish receiving (state ``receiving``), after an exception or
+a crash.
+
+A batch is written in short transactions (one per chunk, see ``lantai.ingest.batch``), so its
+all-or-nothing is kept by its state and by this cleanup rather than by one long transaction.
+:func:`abort` deletes the batch's components, items and search-outbox rows, resets every 档号
+counter it advanced — only where the counter still stands where the batch left it; ingests
+allocate under ``storage.exclusive()``, so another allocator can only be a manual record, and a
+counter moved by someone else is left alone (a gap, never a duplicate) — marks the batch
+``aborted`` and records ``ingest_rolled_back``. The chunks' ``ingest`` audit events stay: the
+chain is append-only, so the compensating event is what says they were undone.
+
+Items of a receiving batch are never searchable (their outbox rows are written only in the
+transaction that marks the batch accepted) nor public (``Item`` visibility requires an
+accepted batch), so nobody sees them before they are undone.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from django.db import transaction
+from django.utils import timezone
+
+from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
+from lantai.audit.chain import record
+from lantai.search.models import SearchOutbox
+
+
+def abort(batch: TransferBatch, reason: str) -> None:
+    """Undo everything a receiving batch wrote; idempotent."""
+    from lantai.ingest import storage
+
+    with transaction.atomic():
+        batch = TransferBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.state != "receiving":
+            return
+        items = Item.objects.filter(batch=batch)
+        ids = list(items.values_list("pk", flat=True))
+        # Raw deletes: no per-object signals (they would enqueue outbox rows for records that
+        # never reached the index).
+        components = Component.objects.filter(item__batch=batch)
+        removed_components = components._raw_delete(components.db)
+        SearchOutbox.objects.filter(item_id__in=ids).delete()
+        removed_items = items._raw_delete(items.db)
+        reset, kept = [], []
+        for group, (before, after) in sorted(batch.counters.items()):
+            counter = RefCodeCounter.objects.select_for_update().filter(
+                fonds=batch.fonds, group=group
+            )
+            if counter.filter(last_number=after).update(last_number=before):
+                reset.append(group)
+            else:
+                kept.append(group)
+        batch.state, batch.finished_at = "aborted", timezone.now()
+        batch.save(update_fields=["state", "finished_at"])
+        record(
+            "ingest_rolled_back",
+            obj=batch,
+            outcome="failure",
+            detail={
+                "reason": reason,
+                "items": removed_items or 0,
+                "components": removed_components or 0,
+                "counters_reset": reset,
+                "counters_kept": kept,
+            },
+        )
+    shutil.rmtree(storage.staging_dir(batch.code), ignore_errors=True)
+
+
+def abort_unfinished() -> list[str]:
+    """Abort every batch left ``receiving`` (call under ``storage.exclusive()``: then no ingest
+    is running, so a receiving batch is one whose process died)."""
+    codes = []
+    for batch in TransferBatch.objects.filter(state="receiving").order_by("pk"):
+        abort(batch, "crash")
+        codes.append(batch.code)
+    return codes
+
+
+def counters(fonds: Fonds) -> dict[str, int]:
+    return dict(RefCodeCounter.objects.filter(fonds=fonds).values_list("group", "last_number"))
+
+
+def note_counters(batch: TransferBatch, before: dict[str, int], after: dict[str, int]) -> None:
+    """Remember, in the chunk's transaction, where each counter this batch moved stood before
+    the batch and stands now, so an abort can put it back."""
+    for group, number in after.items():
+        if number != before.get(group, 0):
+            first = batch.counters.get(group, [before.get(group, 0)])[0]
+            batch.counters[group] = [first, number]
+    batch.save(update_fields=["counters"])
