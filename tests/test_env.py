@@ -84,3 +84,11 @@ def test_sqlite_busy_timeout_is_configurable_and_applies_to_sqlite_urls(tmp_path
     )
     with pytest.raises(SettingError, match="LANTAI_SQLITE_TIMEOUT"):
         env_database("LANTAI_DATABASE_URL", tmp_path / "db.sqlite3", {"LANTAI_SQLITE_TIMEOUT": "0"})
+
+
+def test_a_bad_ingest_chunk_size_names_the_variable(monkeypatch):
+    from lantai.ingest.batch import chunk_size
+
+    monkeypatch.setenv("LANTAI_INGEST_CHUNK", "lots")
+    with pytest.raises(SettingError, match="LANTAI_INGEST_CHUNK"):
+        chunk_size()

@@ -29,6 +29,7 @@ from django.utils import timezone
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
 from lantai.audit.chain import record, record_many
 from lantai.audit.context import current_actor
+from lantai.env import env_int
 from lantai.env import require_virus_check as virus_check_setting
 from lantai.ingest import rollback, storage
 from lantai.ingest.aip import AipBatch, check_events
@@ -379,7 +380,7 @@ def _store_chunk(
 
 
 def chunk_size() -> int:
-    return int(os.environ.get("LANTAI_INGEST_CHUNK") or CHUNK)
+    return env_int("LANTAI_INGEST_CHUNK", CHUNK, minimum=1)
 
 
 def _maybe_crash(written: int) -> None:

@@ -19,6 +19,7 @@ from lantai.archive.models import Fonds, TransferBatch
 from lantai.ingest.fixity import digest_files
 from lantai.ingest.hashing import hash_file
 from lantai.ingest.submission import Submission, SubmittedFile
+from lantai.search import outbox
 
 
 def _capture_digest(submitted: SubmittedFile) -> str:
@@ -46,19 +47,6 @@ def transfer_number(submission: Submission) -> str:
     return str(submission.declared.get("transfer_number", "") or "").strip()[:100]
 
 
-def _finish_indexing() -> None:
-    """A crash after the batch was accepted can leave its outbox rows with no indexer task
-    scheduled (the task is enqueued on commit by the process that died): schedule one. A CLI
-    applies the outbox itself when it exits."""
-    from lantai.search import outbox
-    from lantai.search.models import SearchOutbox
-
-    if SearchOutbox.objects.exists() and not outbox._defer_to_exit:
-        from lantai.search.tasks import apply_search_outbox
-
-        apply_search_outbox.enqueue()
-
-
 class TransferNumberConflict(Exception):
     """The agency's transfer number was received before with other content (message in Chinese)."""
 
@@ -69,7 +57,7 @@ def earlier_accepted(fonds: Fonds, identity: str, number: str) -> TransferBatch 
     accepted = TransferBatch.objects.filter(fonds=fonds, state="accepted")
     same = accepted.filter(identity=identity).order_by("created_at").first()
     if same is not None:
-        _finish_indexing()
+        outbox.schedule_pending()  # a crash after it was accepted may have left rows unindexed
         return same
     if number:
         other = accepted.filter(transfer_number=number).order_by("created_at").first()

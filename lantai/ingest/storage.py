@@ -45,12 +45,17 @@ def aip_dir(batch_code: str) -> Path:
 
 
 @contextlib.contextmanager
-def exclusive() -> Iterator[None]:
-    """Hold the store lock (one ingest or recovery at a time, across processes)."""
+def exclusive(*, wait: bool = True) -> Iterator[bool]:
+    """Hold the store lock (one ingest or recovery at a time, across processes); yields whether
+    it is held (``wait=False``: False at once when another process holds it)."""
     with (store_root() / "ingest.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -58,16 +63,10 @@ def exclusive() -> Iterator[None]:
 def recover_if_idle() -> bool:
     """Start-up recovery (``lantai serve``): :func:`recover` unless an ingest holds the lock
     (it recovers itself first); returns whether recovery ran."""
-    with (store_root() / "ingest.lock").open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        try:
+    with exclusive(wait=False) as held:
+        if held:
             recover()
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-    return True
+    return held
 
 
 def publish(batch_code: str) -> None:

@@ -67,6 +67,13 @@ def _schedule() -> None:
     transaction.on_commit(_enqueue_indexer)
 
 
+def schedule_pending() -> None:
+    """Have the worker index rows nobody will apply: a process that died after committing them
+    never ran its on-commit task. A CLI (``defer_to_exit``) applies the outbox itself on exit."""
+    if not _defer_to_exit and SearchOutbox.objects.exists():
+        _enqueue_indexer()
+
+
 def _enqueue_indexer() -> None:
     from lantai.search.tasks import apply_search_outbox
 

@@ -59,12 +59,7 @@ class Command(LantaiCommand):
             fonds.refcode_template = options["template"]
         if options["number_width"]:
             fonds.number_width = options["number_width"]
-        try:
-            fonds.full_clean(exclude=["staff"])
-        except ValidationError as error:
-            raise CommandError(
-                "；".join(m for ms in error.message_dict.values() for m in ms)
-            ) from None
+        _validate(fonds)
         with transaction.atomic():
             fonds.save()
         self.stdout.write(
@@ -87,12 +82,7 @@ class Command(LantaiCommand):
                     "（已编的档号可能超出，且档号是标识符，不能改写）"
                 )
             fonds.number_width = width
-            try:
-                fonds.full_clean(exclude=["staff"])
-            except ValidationError as error:
-                raise CommandError(
-                    "；".join(m for ms in error.message_dict.values() for m in ms)
-                ) from None
+            _validate(fonds)
             # update(), not save(): one event that says what changed, not a generic "update"
             Fonds.objects.filter(pk=fonds.pk).update(number_width=width)
             record("fonds_number_width", obj=fonds, detail={"from": old, "to": width})
@@ -111,3 +101,11 @@ class Command(LantaiCommand):
             return
         for row in rows:
             self.stdout.write(f"{row['code']}\t{row['name']}\t{row['items']} 件")
+
+
+def _validate(fonds: Fonds) -> None:
+    """The model's own validation (template, width, code), as one Chinese line."""
+    try:
+        fonds.full_clean(exclude=["staff"])
+    except ValidationError as error:
+        raise CommandError("；".join(m for ms in error.message_dict.values() for m in ms)) from None

@@ -9,12 +9,10 @@ def catch_up() -> None:
     """What a crashed ingest left: undo a batch still receiving, publish an accepted one's
     bags, and have the worker index committed outbox rows nobody applied (issue 13)."""
     from lantai.ingest import storage
-    from lantai.search.models import SearchOutbox
-    from lantai.search.tasks import apply_search_outbox
+    from lantai.search import outbox
 
     storage.recover_if_idle()
-    if SearchOutbox.objects.exists():
-        apply_search_outbox.enqueue()
+    outbox.schedule_pending()
 
 
 class Command(LantaiCommand):
