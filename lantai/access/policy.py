@@ -73,10 +73,6 @@ def visible_items(user: Any, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(pk__in=Item.objects.filter(condition).values("pk"))
 
 
-def can_see_item(user: Any, item: Any) -> bool:
-    return visible_items(user).filter(pk=item.pk).exists()
-
-
 # --- the same policy expressed as search-index tokens (DESIGN §7: access inside the query) ---
 PUBLIC_TOKEN = "public"
 

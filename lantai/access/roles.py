@@ -55,7 +55,6 @@ ROLES: dict[str, Role] = {
     ),
     "auditor": Role("auditor", "安全审计员", ("audit.view_auditevent",), admin=True),
 }
-STAFF_ROLES = tuple(ROLES)
 ADMIN_ROLE_TITLES = frozenset(role.title for role in ROLES.values() if role.admin)
 
 

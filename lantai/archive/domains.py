@@ -52,7 +52,6 @@ CLASSIFICATIONS = {
     "机密": "机密",
     "绝密": "绝密",
 }
-SECRET_CLASSIFICATIONS = frozenset({"秘密", "机密", "绝密"})
 
 # 开放标识: the open-review state. New records are unreviewed, which is not visible (fail closed).
 OPEN_STATUSES = {

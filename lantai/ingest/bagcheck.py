@@ -61,10 +61,6 @@ class BagReport:
     # Listed OS litter (``.DS_Store``) absent from the bag: copying tools drop it; a warning.
     missing_litter: set[str] = field(default_factory=set)
 
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
     def info_value(self, label: str) -> str | None:
         return next((v for k, v in self.info if k.lower() == label.lower()), None)
 

@@ -38,10 +38,6 @@ class Fingerprint:
     digest: str
     mins: tuple[int, ...]
 
-    def to_list(self) -> list[int]:
-        """For storage in a JSON column."""
-        return list(self.mins)
-
 
 def _normalised(text: str) -> str:
     return _NON_WORD.sub("", fold_for_search(text))

@@ -189,10 +189,19 @@ def test_older_schema_version_reports_rebuild_needed(archive, public, tmp_path):
     assert not stale.needs_rebuild and ids(stale.search("档案", public)) == [8]
 
 
-def test_any_query_text_returns_a_result(archive, public):
+def test_any_query_text_returns_only_visible_records_and_a_total_that_matches_its_hits(
+    archive, public
+):
     queries = ['"', "-", "OR", "title:", "date:..", "((档案", '-"', "\x00", "档案" * 600, "\udcff"]
     for query in queries:
-        assert archive.search(query, public).total >= 0
+        result = archive.search(query, public)
+        assert set(ids(result)) <= {1, 3}, query
+        assert result.total == len(result.hits), query
+
+
+def test_query_syntax_left_unbalanced_still_finds_the_words_in_it(archive, public):
+    assert set(ids(archive.search("((档案", public))) == {1, 3}
+    assert set(ids(archive.search("档案" * 600, public))) == {1, 3}
 
 
 def test_undecodable_bytes_in_a_query_are_ignored(archive, public):
