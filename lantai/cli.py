@@ -46,7 +46,7 @@ def fail(message: str, code: int = 2) -> int:
 def setup_django() -> int:
     """Import settings and connect; 0 on success, an exit code after one line otherwise."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantai.settings")
-    from lantai.env import SettingError, mask_password
+    from lantai.env import SettingError, env_str, mask_password
 
     try:
         import django
@@ -59,7 +59,7 @@ def setup_django() -> int:
     try:
         connection.ensure_connection()
     except OperationalError as error:
-        url = mask_password(os.environ.get("LANTAI_DATABASE_URL", "（内置 SQLite）"))
+        url = mask_password(env_str("LANTAI_DATABASE_URL", "（内置 SQLite）"))
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return fail(
             f"无法连接数据库 {url}：{reason}。请检查 LANTAI_DATABASE_URL 与数据库服务是否已启动"

@@ -62,6 +62,32 @@ def env_int(
     return number
 
 
+def env_float(
+    name: str,
+    default: float,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> float:
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingError(f"{name}={value!r} 无效：应为数字（如 120 或 0.5）") from None
+    if (
+        number != number
+        or (minimum is not None and number < minimum)
+        or (maximum is not None and number > maximum)
+    ):
+        low = "" if minimum is None else f"{minimum:g}"
+        high = "" if maximum is None else f"{maximum:g}"
+        raise SettingError(f"{name}={value!r} 超出范围：应在 {low}…{high} 之间")
+    return number
+
+
 def env_choice(
     name: str, default: str, choices: Iterable[str], environ: Mapping[str, str] | None = None
 ) -> str:

@@ -23,6 +23,7 @@ from lantai.env import (
     env_mapping_int,
     env_str,
 )
+from lantai.text import limits as text_limits
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_dir("LANTAI_DATA_DIR", "./var")
@@ -179,6 +180,9 @@ TASK_TEMP_DIR = DATA_DIR / "tmp"
 # Task leases (lantai/ingest/worker.py): a worker renews its lease every HEARTBEAT seconds; a
 # task whose worker has not beaten for LEASE seconds (or whose process is gone, on this
 # machine) is retried until it has been attempted MAX_ATTEMPTS times, then failed.
+# Read again on each use (lantai.text.limits); read once here so a bad value stops start-up.
+TEXT_MAX_BYTES = text_limits.max_bytes()
+OCR_TIMEOUT = text_limits.ocr_timeout()
 WORKER_HEARTBEAT_SECONDS = env_int("LANTAI_WORKER_HEARTBEAT_SECONDS", 5, minimum=1, maximum=300)
 WORKER_LEASE_SECONDS = env_int("LANTAI_WORKER_LEASE_SECONDS", 60, minimum=2, maximum=86400)
 TASK_MAX_ATTEMPTS = env_int("LANTAI_TASK_MAX_ATTEMPTS", 2, minimum=1, maximum=20)

@@ -92,3 +92,44 @@ def test_a_bad_ingest_chunk_size_names_the_variable(monkeypatch):
     monkeypatch.setenv("LANTAI_INGEST_CHUNK", "lots")
     with pytest.raises(SettingError, match="LANTAI_INGEST_CHUNK"):
         chunk_size()
+
+
+def test_a_float_setting_rejects_text_and_values_out_of_range():
+    from lantai.env import env_float
+
+    with pytest.raises(SettingError, match="应为数字"):
+        env_float("LANTAI_OCR_TIMEOUT", 120.0, environ={"LANTAI_OCR_TIMEOUT": "2m"})
+    with pytest.raises(SettingError, match="超出范围"):
+        env_float("LANTAI_OCR_TIMEOUT", 120.0, minimum=0.01, environ={"LANTAI_OCR_TIMEOUT": "0"})
+    with pytest.raises(SettingError, match="超出范围"):
+        env_float("X", 1.0, minimum=0.0, environ={"X": "nan"})
+    assert env_float("X", 1.0, environ={"X": " 0.5 "}) == 0.5
+
+
+@pytest.mark.parametrize("name", ["LANTAI_OCR_TIMEOUT", "LANTAI_TEXT_MAX_BYTES"])
+def test_a_bad_text_limit_is_refused_not_silently_replaced_by_its_default(monkeypatch, name):
+    from lantai.text import limits
+
+    monkeypatch.setenv(name, "lots")
+    with pytest.raises(SettingError, match=name):
+        limits.ocr_timeout() if name == "LANTAI_OCR_TIMEOUT" else limits.max_bytes()
+
+
+def test_lantai_refuses_to_start_with_a_bad_ocr_timeout_naming_the_variable(tmp_path):
+    from tests.processes import run_lantai
+
+    result = run_lantai(tmp_path, "check", LANTAI_OCR_TIMEOUT="2m")
+    assert result.returncode != 0
+    assert "LANTAI_OCR_TIMEOUT='2m'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_lantai_setting_read_by_the_code_is_documented_in_the_readme():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (root / "lantai").rglob("*.py"))
+    used = set(re.findall(r"""["'](LANTAI_[A-Z0-9_]+)["']""", code))
+    fault_hooks = {name for name in used if name.startswith("LANTAI_FAULT_")}
+    documented = set(re.findall(r"`(LANTAI_[A-Z0-9_]+)`", (root / "README.md").read_text("utf-8")))
+    assert used - fault_hooks - documented == set()

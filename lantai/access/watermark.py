@@ -34,7 +34,6 @@ import functools
 import io
 import logging
 import math
-import os
 import warnings
 from datetime import datetime
 from pathlib import Path
@@ -48,6 +47,8 @@ from pypdf.generic import (
     NameObject,
     NumberObject,
 )
+
+from lantai.env import env_str
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def watermark_label(*, viewer: str, when: datetime, archive: str) -> str:
 
 def find_cjk_font() -> str | None:
     """Path of a CJK font: ``LANTAI_WATERMARK_FONT``, else the first usual location present."""
-    override = os.environ.get("LANTAI_WATERMARK_FONT")
+    override = env_str("LANTAI_WATERMARK_FONT", "")
     for candidate in (override, *FONT_CANDIDATES):
         if candidate and Path(candidate).is_file():
             return candidate

@@ -15,10 +15,11 @@ seconds and memory the web process does not need), and clamd by its PING.
 from __future__ import annotations
 
 import importlib.util
-import os
 from typing import Any
 
 from django.core import checks
+
+from lantai.env import env_str
 
 TAG = "lantai_engines"
 
@@ -57,7 +58,7 @@ def check_ocr(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessag
 def check_clamav(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     from lantai.ingest.checks import clamav
 
-    if clamav.find(os.environ.get("LANTAI_CLAMD") or None) is not None:
+    if clamav.find(env_str("LANTAI_CLAMD", "") or None) is not None:
         return []
     return [
         checks.Info(

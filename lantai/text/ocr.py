@@ -32,14 +32,13 @@ back) and images over ``_MAX_PIXELS`` are refused before decoding (no decompress
 from __future__ import annotations
 
 import io
-import os
 import time
 from dataclasses import dataclass, field
 
-from lantai.text import _ocr_worker
+from lantai.text import _ocr_worker, limits
 from lantai.text.result import OcrLine
 
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = limits.DEFAULT_OCR_TIMEOUT
 _MAX_PIXELS = 80_000_000
 _MAX_SIDE = 4000
 _VERTICAL_ASPECT = 1.5
@@ -74,7 +73,7 @@ def available_engines() -> list[str]:
 
 
 def _engine_name(engine: str | None) -> str | None:
-    wanted = engine or os.environ.get("LANTAI_OCR_ENGINE")
+    wanted = engine or limits.ocr_engine()
     available = available_engines()
     if wanted:
         return wanted if wanted in available else None

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from lantai.text import limits
 from lantai.text.result import ExtractResult
 
 _MAX_XML = 50 * 1024 * 1024
@@ -75,7 +76,7 @@ def _resolve(base: str, ref: str, names: set[str], *folders: str) -> str:
 def extract_ofd(data: bytes, ocr_timeout: float | None = None) -> ExtractResult:
     """Text of every page, OCR for scanned ones; never raises.
 
-    ``ocr_timeout`` defaults to the pipeline's ``LANTAI_OCR_TIMEOUT``.
+    ``ocr_timeout`` defaults to ``LANTAI_OCR_TIMEOUT`` (:mod:`lantai.text.limits`).
     """
     result = ExtractResult(kind="ofd")
     try:
@@ -105,9 +106,7 @@ def _ocr(result: ExtractResult, images: list, texts: dict[int, str], timeout: fl
     from lantai.text import ocr
 
     if timeout is None:
-        from lantai.text.pipeline import ocr_timeout
-
-        timeout = ocr_timeout()
+        timeout = limits.ocr_timeout()
     recognised = ocr.recognise_pages(images, timeout=timeout)
     result.ocr_lines, result.ocr_engine = recognised.lines, recognised.engine
     for number, _ in images:

@@ -15,14 +15,14 @@ from __future__ import annotations
 import io
 import logging
 
-from lantai.text import ocr
+from lantai.text import limits, ocr
 from lantai.text.result import ExtractResult
 
 _MIN_CHARS_PER_PAGE = 10
 _MAX_OCR_PAGES = 50
 
 
-def extract_pdf(data: bytes, ocr_timeout: float = ocr.DEFAULT_TIMEOUT) -> ExtractResult:
+def extract_pdf(data: bytes, ocr_timeout: float | None = None) -> ExtractResult:
     """Text of every page (pages joined by newlines); never raises."""
     result = ExtractResult(kind="pdf")
     try:
@@ -42,7 +42,7 @@ def extract_pdf(data: bytes, ocr_timeout: float = ocr.DEFAULT_TIMEOUT) -> Extrac
     if sum(len(t.strip()) for t in texts) >= _MIN_CHARS_PER_PAGE * max(1, len(pages)):
         result.body = "\n".join(texts)
         return result
-    _ocr_pages(result, pages, ocr_timeout)
+    _ocr_pages(result, pages, limits.ocr_timeout() if ocr_timeout is None else ocr_timeout)
     layer = "\n".join(texts)
     if layer.strip() and len(result.body.strip()) < len(layer.strip()):
         result.body, result.ocr_lines, result.ocr_engine, result.reason = layer, [], None, None

@@ -24,31 +24,15 @@ from pathlib import Path
 
 from lantai.text import dates, metadata
 from lantai.text.clean import clean
+from lantai.text.limits import max_bytes, ocr_timeout
 from lantai.text.result import ExtractResult
 from lantai.text.script import detect_script
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body)", re.I | re.S
 )
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mhtml", ".php", ".asp", ".aspx", ".jsp"}
-
-
-def max_bytes() -> int:
-    """The size limit in bytes (``LANTAI_TEXT_MAX_BYTES``)."""
-    try:
-        return int(os.environ.get("LANTAI_TEXT_MAX_BYTES", DEFAULT_MAX_BYTES))
-    except ValueError:
-        return DEFAULT_MAX_BYTES
-
-
-def ocr_timeout() -> float:
-    """The OCR time budget per file in seconds (``LANTAI_OCR_TIMEOUT``)."""
-    try:
-        return float(os.environ.get("LANTAI_OCR_TIMEOUT", 120))
-    except ValueError:
-        return 120.0
 
 
 def _too_large(size: int) -> ExtractResult:
