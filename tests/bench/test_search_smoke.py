@@ -8,14 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.shared_data import SHARED_DATA, require_shared_data
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("LANTAI_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
 
 def _run(script: str, *args: str, out: Path) -> str:
-    env = {**os.environ, "LANTAI_BENCH_OUT": str(out)}
+    env = {**os.environ, "LANTAI_BENCH_OUT": str(out), "LANTAI_SHARED_DATA": str(SHARED_DATA)}
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "search" / script), *args],
         env=env,
@@ -28,8 +27,8 @@ def _run(script: str, *args: str, out: Path) -> str:
 
 
 def test_speed_bench_builds_a_corpus_and_times_every_query_class(tmp_path):
-    if not (SHARED / "news-xwlb").exists() or not (SHARED / "gov-laws").exists():
-        pytest.skip(f"shared test data absent ({SHARED})")
+    require_shared_data("news-xwlb")
+    require_shared_data("gov-laws")
     _run("build_corpus.py", "--records", "3000", out=tmp_path)
     printed = _run("speed.py", "--records", "3000", "--no-lucene", out=tmp_path)
     assert "Lantai build: 3000 records" in printed

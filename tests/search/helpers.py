@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pytest
 
 from lantai.search import SearchDocument
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+from tests.shared_data import require_shared_data
 
 
 def doc(id: int, body: str = "", **fields: object) -> SearchDocument:
@@ -25,10 +21,8 @@ def ids(result) -> list[int]:
 
 def real_records(limit: int) -> list[dict]:
     """Records from the shared news and law corpora, or a skip when they are absent."""
-    news = SHARED / "news-xwlb" / "stories-2022-2025.jsonl"
-    laws = SHARED / "gov-laws" / "laws.jsonl"
-    if not news.exists() or not laws.exists():
-        pytest.skip(f"shared test data absent ({SHARED}); see /work/shared/data/INDEX.md")
+    news = require_shared_data("news-xwlb/stories-2022-2025.jsonl")
+    laws = require_shared_data("gov-laws/laws.jsonl")
     out: list[dict] = []
     for path in (news, laws):
         with path.open(encoding="utf-8") as fh:
