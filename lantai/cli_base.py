@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from lantai.audit.context import set_actor
+from lantai.faults import DISK_FULL_EXIT, causes, disk_full, summary
 from lantai.search.indexer import apply_if_free
 from lantai.search.outbox import defer_to_exit
 
@@ -57,17 +58,61 @@ class LantaiCommand(BaseCommand):
             sys.exit(130)
         except SystemExit:
             raise
-        except Exception:
+        except Exception as error:
             logfile = write_crash_log()
-            sys.stderr.write(f"内部错误：命令未能完成，详情已写入 {logfile}\n")
+            if disk_full(error):
+                sys.stderr.write(disk_full_message(error) + "\n")
+                sys.exit(DISK_FULL_EXIT)
+            where = (
+                f"详情已写入 {logfile}"
+                if logfile
+                else f"（{type(error).__name__}：{summary(error)}）"
+            )
+            sys.stderr.write(f"内部错误：命令未能完成，{where}\n")
             sys.exit(70)
         finally:
             connections.close_all()
 
 
-def write_crash_log() -> str:
-    settings.LOG_DIR.mkdir(parents=True, exist_ok=True)
-    logfile = settings.LOG_DIR / "lantai.log"
-    with logfile.open("a", encoding="utf-8") as handle:
-        handle.write(traceback.format_exc() + "\n")
+def write_crash_log() -> str | None:
+    """Append the current traceback to ``logs/lantai.log``; the file's path, or None when it
+    cannot be written (a full or read-only disk). Never raises: it runs while handling a
+    failure, and its own failure must not replace the message the user gets."""
+    try:
+        settings.LOG_DIR.mkdir(parents=True, exist_ok=True)
+        logfile = settings.LOG_DIR / "lantai.log"
+        with logfile.open("a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc() + "\n")
+    except Exception:
+        return None
     return str(logfile)
+
+
+DATABASE_MODULES = ("django.db", "sqlite3", "psycopg")
+
+
+def _database_place() -> str:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        return f"数据库文件 {database['NAME']}"
+    return f"PostgreSQL 数据库 {database.get('NAME', '')}（{database.get('HOST') or 'localhost'}）"
+
+
+def disk_full_message(error: BaseException) -> str:
+    """One line for a command stopped by a full disk: which disk, that nothing was half-done,
+    what to do. A database error names the database; a file error names its path."""
+    filename = next(
+        (c.filename for c in causes(error) if isinstance(c, OSError) and c.filename), None
+    )
+    if filename:
+        place = f"文件 {filename} 所在磁盘"
+    elif any(
+        type(c).__module__.startswith(("django.db", "sqlite3", "psycopg")) for c in causes(error)
+    ):
+        place = f"{_database_place()}所在磁盘"
+    else:
+        place = "磁盘"
+    return (
+        f"磁盘已满：{place}没有剩余空间，命令未能完成（{summary(error)}）。"
+        "请释放空间或扩容后重新运行同一命令"
+    )

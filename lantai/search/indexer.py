@@ -28,6 +28,7 @@ deleting an absent id is a no-op).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,9 +37,11 @@ from django.conf import settings
 
 from lantai.access.policy import PUBLIC_TOKEN, item_search_tokens
 from lantai.archive.models import Item
+from lantai.faults import disk_full, summary
 from lantai.search import RebuildStats, SearchDocument, SearchIndex, WriterBusy, prepare
 from lantai.search.models import SearchOutbox
 
+log = logging.getLogger(__name__)
 BATCH = 2000
 # Outbox passes index at most BATCH records per commit, so a small single-threaded writer
 # suffices; tantivy keeps a writer's arenas until the process exits, and the default
@@ -176,18 +179,39 @@ def apply_outbox(batch: int = BATCH) -> int:
     return applied
 
 
+def apply_unless_full() -> int | None:
+    """:func:`apply_outbox`, except that a full index disk is a warning, not a failure: the
+    change is saved and its outbox rows stay (they are deleted only after both indexes commit),
+    so the next applier (any later ``lantai`` command, the worker, ``serve``'s start-up catch-up)
+    indexes them once there is space. None when the disk was full."""
+    try:
+        return apply_outbox()
+    except WriterBusy:
+        raise
+    except Exception as error:
+        if not disk_full(error):
+            raise
+        log.warning(
+            "警告：检索索引所在磁盘已满（%s）：改动已保存，但检索暂未更新；"
+            "释放空间后，下一条 lantai 命令或服务会自动补上。（%s）",
+            settings.INDEX_DIR,
+            summary(error),
+        )
+        return None
+
+
 def apply_if_free() -> bool:
-    """Apply the outbox unless another process holds a writer (it will apply it then)."""
+    """Apply the outbox unless another process holds a writer (it will apply it then) or the
+    index disk is full (see :func:`apply_unless_full`); whether it is now up to date."""
     if not SearchOutbox.objects.exists():
         return True
     try:
-        apply_outbox()
+        return apply_unless_full() is not None
     except WriterBusy:
         from lantai.search.tasks import apply_search_outbox
 
         apply_search_outbox.enqueue()
         return False
-    return True
 
 
 def rebuild_from_database(progress: Callable[[int], None] | None = None) -> RebuildStats:

@@ -6,6 +6,6 @@ from django_tasks import task
 @task()
 def apply_search_outbox() -> int:
     """Apply pending search changes (enqueued after each committing transaction)."""
-    from lantai.search.indexer import apply_outbox
+    from lantai.search.indexer import apply_unless_full
 
-    return apply_outbox()
+    return apply_unless_full() or 0
