@@ -128,9 +128,7 @@ def test_a_full_index_disk_keeps_the_change_and_catches_up_when_space_returns(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_workers_search_task_waits_out_a_full_index_disk_instead_of_failing(
-    fonds, monkeypatch
-):
+def test_the_workers_search_task_waits_out_a_full_index_disk_instead_of_failing(fonds, monkeypatch):
     from lantai.search.tasks import apply_search_outbox
 
     monkeypatch.setattr("lantai.search.outbox._defer_to_exit", True)

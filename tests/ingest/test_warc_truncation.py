@@ -30,3 +30,23 @@ def test_a_whole_warc_is_not_called_truncated(tmp_path, gzip):
     path = make_warc(tmp_path / ("s.warc.gz" if gzip else "s.warc"), gzip=gzip)
     with open_submission(path) as submission:
         assert not submission.problems and len(submission.items) == 1
+
+
+def test_a_full_temp_disk_while_reading_a_warc_is_the_servers_fault_not_a_damaged_file(
+    tmp_path, monkeypatch
+):
+    import errno
+
+    from lantai.ingest.errors import ServerFault
+    from lantai.ingest.sources import warc as warc_source
+
+    path = make_warc(tmp_path / "site.warc")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(warc_source.shutil, "copyfileobj", full)
+    with pytest.raises(ServerFault) as fault:
+        open_submission(path)
+    message = str(fault.value)
+    assert "服务器" in message and "未作检测" in message and "损坏" not in message

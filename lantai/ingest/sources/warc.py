@@ -36,6 +36,7 @@ Design decisions:
 from __future__ import annotations
 
 import base64
+import errno
 import gzip
 import html
 import re
@@ -46,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
+from lantai.ingest.errors import temp_disk_full
 from lantai.ingest.hashing import BLOCK_SIZE
 from lantai.ingest.submission import Submission, SubmittedFile, SubmittedItem, nfc
 
@@ -134,6 +136,9 @@ def read(path: Path) -> Submission:
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
         shutil.rmtree(temp, ignore_errors=True)
         submission.items.clear()
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            # The server's temp disk, not the submitter's WARC (as for a zip, sources/zip.py).
+            raise temp_disk_full(temp.parent, path.stat().st_size) from None
         submission.problem(
             f"WARC 文件无法完整读取（{error}）：文件可能损坏或被截断", file=path.name, code="3-4"
         )
