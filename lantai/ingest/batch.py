@@ -17,7 +17,10 @@ A failed check returns the batch (退回) with its report and creates no records
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import shutil
 import signal
 import uuid
 from collections.abc import Callable, Iterator
@@ -34,7 +37,12 @@ from lantai.env import require_virus_check as virus_check_setting
 from lantai.ingest import rollback, storage
 from lantai.ingest.aip import AipBatch, check_events
 from lantai.ingest.checks import VIRUS_ITEMS, CheckContext, CheckResult, accepted, run_checks
-from lantai.ingest.errors import IngestError, ServerFault  # noqa: F401 (re-exported)
+from lantai.ingest.errors import (  # noqa: F401 (IngestError, ServerFault re-exported)
+    IngestError,
+    ServerFault,
+    space_needed,
+    store_disk_full,
+)
 from lantai.ingest.identity import (
     TransferNumberConflict,
     batch_identity,
@@ -47,6 +55,8 @@ from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
 from lantai.search import outbox
 from lantai.text import ExtractResult, extract
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 250  # items per chunk and transaction (LANTAI_INGEST_CHUNK overrides; see _store_items)
@@ -277,6 +287,7 @@ def _accept(
 ) -> None:
     staging = storage.staging_dir(fields["code"])
     events = check_events(results)
+    _require_store_space(submission)
     with transaction.atomic():
         batch = TransferBatch.objects.create(
             **fields, state="receiving", report=[r.as_dict() for r in results]
@@ -292,7 +303,12 @@ def _accept(
             batch.save(update_fields=["state", "finished_at", "counters"])
             record("ingest_accepted", obj=batch, detail={"items": len(stored)})
     except BaseException as error:
-        rollback.abort(batch, type(error).__name__)
+        try:
+            rollback.abort(batch, type(error).__name__)
+        except Exception:
+            log.warning("批次 %s 撤回未完成，下次启动时自动恢复", batch.code, exc_info=True)
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise store_disk_full(storage.store_root(), None) from None
         raise
     _maybe_crash_at("after-commit")
     storage.publish(batch.code)
@@ -301,6 +317,14 @@ def _accept(
         {"ref_code": ref_code, "title": title, "files": [f.name for f in source.files]}
         for (ref_code, title), source in zip(stored, submission.items, strict=True)
     ]
+
+
+def _require_store_space(submission: Submission) -> None:
+    """Refuse before anything is written when the store's disk cannot hold the batch."""
+    sizes = [f.size for item in submission.items for f in (*item.files, *item.captures)]
+    needed = space_needed(sizes)
+    if shutil.disk_usage(storage.store_root()).free < needed:
+        raise store_disk_full(storage.store_root(), needed)
 
 
 def _store_items(

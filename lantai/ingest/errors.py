@@ -43,3 +43,22 @@ def temp_disk_full(directory: Path, needed: int | None) -> ServerFault:
         "不是移交方的问题，本批未作检测、未保存任何内容。请管理员清理该磁盘，"
         "或设置 TMPDIR 指向空间足够的磁盘后重新导入"
     )
+
+
+def store_disk_full(directory: Path, needed: int | None) -> ServerFault:
+    """The message for a full archive store: the disk, its free space, what the batch needs."""
+    try:
+        free = _mib(shutil.disk_usage(directory).free)
+    except OSError:
+        free = "未知"
+    need = f"，本批需约 {_mib(needed)}" if needed else ""
+    return ServerFault(
+        f"档案存储所在磁盘空间不足（{directory}，剩余 {free}{need}）：本批未入库，"
+        "已写入的部分已撤回，馆藏保持原样。请管理员扩容或清理该磁盘后重新导入"
+    )
+
+
+def space_needed(sizes: list[int]) -> int:
+    """What storing files of ``sizes`` takes: each file once, plus a tenth and 64 KiB a file for
+    text, metadata, manifests and file-system overhead."""
+    return sum(sizes) + sum(sizes) // 10 + 64 * 1024 * len(sizes)
