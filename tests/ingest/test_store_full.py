@@ -14,8 +14,14 @@ from lantai.ingest.errors import ServerFault
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def stored_files() -> list:
-    return [p for p in storage.store_root().rglob("*") if p.is_file() and p.name != "ingest.lock"]
+@pytest.fixture(autouse=True)
+def own_store(settings, tmp_path):
+    """A store of this test's own: the run's shared store holds other tests' packages."""
+    settings.STORAGE_DIR = tmp_path / "storage"
+
+
+def stored_files() -> set:
+    return {p for p in storage.store_root().rglob("*") if p.is_file() and p.name != "ingest.lock"}
 
 
 def test_a_store_too_small_for_the_batch_is_refused_before_anything_is_written(
@@ -30,7 +36,7 @@ def test_a_store_too_small_for_the_batch_is_refused_before_anything_is_written(
     assert "档案存储所在磁盘空间不足" in message and str(storage.store_root()) in message
     assert "本批需约" in message and "重新导入" in message
     assert not TransferBatch.objects.exists() and not Item.objects.exists()
-    assert stored_files() == []
+    assert stored_files() == set()
 
 
 def test_a_disk_that_fills_while_storing_leaves_no_item_no_file_and_names_the_store(
@@ -51,6 +57,6 @@ def test_a_disk_that_fills_while_storing_leaves_no_item_no_file_and_names_the_st
         ingest(folder, fonds_code="J001")
     assert not Item.objects.exists() and not Component.objects.exists()
     assert list(TransferBatch.objects.values_list("state", flat=True)) == ["aborted"]
-    assert stored_files() == []
+    assert stored_files() == set()
     monkeypatch.undo()
     assert ingest(folder, fonds_code="J001").status == "accepted"  # nothing left in the way
