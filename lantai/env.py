@@ -40,6 +40,28 @@ def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None)
     raise SettingError(f"{name}={value!r} 无效：应为 true 或 false（也可用 1/0、yes/no、on/off）")
 
 
+def _check_range(
+    name: str,
+    value: str,
+    number: float,
+    minimum: float | None,
+    maximum: float | None,
+) -> None:
+    """Refuse NaN and a number outside ``minimum``…``maximum`` (either may be None)."""
+    if (
+        number != number
+        or (minimum is not None and number < minimum)
+        or (maximum is not None and number > maximum)
+    ):
+        low = "" if minimum is None else _shown(minimum)
+        high = "" if maximum is None else _shown(maximum)
+        raise SettingError(f"{name}={value!r} 超出范围：应在 {low}…{high} 之间")
+
+
+def _shown(number: float) -> str:
+    return f"{number:g}" if isinstance(number, float) else str(number)
+
+
 def env_int(
     name: str,
     default: int,
@@ -55,10 +77,7 @@ def env_int(
         number = int(value)
     except ValueError:
         raise SettingError(f"{name}={value!r} 无效：应为整数") from None
-    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        low = "" if minimum is None else str(minimum)
-        high = "" if maximum is None else str(maximum)
-        raise SettingError(f"{name}={value!r} 超出范围：应在 {low}…{high} 之间")
+    _check_range(name, value, number, minimum, maximum)
     return number
 
 
@@ -77,14 +96,7 @@ def env_float(
         number = float(value)
     except ValueError:
         raise SettingError(f"{name}={value!r} 无效：应为数字（如 120 或 0.5）") from None
-    if (
-        number != number
-        or (minimum is not None and number < minimum)
-        or (maximum is not None and number > maximum)
-    ):
-        low = "" if minimum is None else f"{minimum:g}"
-        high = "" if maximum is None else f"{maximum:g}"
-        raise SettingError(f"{name}={value!r} 超出范围：应在 {low}…{high} 之间")
+    _check_range(name, value, number, minimum, maximum)
     return number
 
 

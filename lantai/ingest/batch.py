@@ -20,7 +20,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import shutil
 import signal
 import uuid
 from collections.abc import Callable, Iterator
@@ -40,7 +39,6 @@ from lantai.ingest.checks import VIRUS_ITEMS, CheckContext, CheckResult, accepte
 from lantai.ingest.errors import (  # noqa: F401 (IngestError, ServerFault re-exported)
     IngestError,
     ServerFault,
-    space_needed,
     store_disk_full,
 )
 from lantai.ingest.identity import (
@@ -287,7 +285,7 @@ def _accept(
 ) -> None:
     staging = storage.staging_dir(fields["code"])
     events = check_events(results)
-    _require_store_space(submission)
+    storage.require_space([f.size for i in submission.items for f in (*i.files, *i.captures)])
     with transaction.atomic():
         batch = TransferBatch.objects.create(
             **fields, state="receiving", report=[r.as_dict() for r in results]
@@ -317,14 +315,6 @@ def _accept(
         {"ref_code": ref_code, "title": title, "files": [f.name for f in source.files]}
         for (ref_code, title), source in zip(stored, submission.items, strict=True)
     ]
-
-
-def _require_store_space(submission: Submission) -> None:
-    """Refuse before anything is written when the store's disk cannot hold the batch."""
-    sizes = [f.size for item in submission.items for f in (*item.files, *item.captures)]
-    needed = space_needed(sizes)
-    if shutil.disk_usage(storage.store_root()).free < needed:
-        raise store_disk_full(storage.store_root(), needed)
 
 
 def _store_items(

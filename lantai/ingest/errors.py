@@ -31,15 +31,20 @@ def _mib(size: int) -> str:
     return f"{size / 1024**2:,.0f} MiB"
 
 
-def temp_disk_full(directory: Path, needed: int | None) -> ServerFault:
-    """The message for a full temp disk: the directory's free space, what is needed, what to do."""
+def _space(directory: Path, needed: int | None) -> str:
+    """``directory，剩余 N MiB，本批需约 M MiB`` for the disk-full messages."""
     try:
         free = _mib(shutil.disk_usage(directory).free)
     except OSError:
         free = "未知"
     need = f"，本批需约 {_mib(needed)}" if needed else ""
+    return f"{directory}，剩余 {free}{need}"
+
+
+def temp_disk_full(directory: Path, needed: int | None) -> ServerFault:
+    """The message for a full temp disk: the directory's free space, what is needed, what to do."""
     return ServerFault(
-        f"服务器临时目录所在磁盘已满（{directory}，剩余 {free}{need}）：这是服务器的问题，"
+        f"服务器临时目录所在磁盘已满（{_space(directory, needed)}）：这是服务器的问题，"
         "不是移交方的问题，本批未作检测、未保存任何内容。请管理员清理该磁盘，"
         "或设置 TMPDIR 指向空间足够的磁盘后重新导入"
     )
@@ -47,13 +52,8 @@ def temp_disk_full(directory: Path, needed: int | None) -> ServerFault:
 
 def store_disk_full(directory: Path, needed: int | None) -> ServerFault:
     """The message for a full archive store: the disk, its free space, what the batch needs."""
-    try:
-        free = _mib(shutil.disk_usage(directory).free)
-    except OSError:
-        free = "未知"
-    need = f"，本批需约 {_mib(needed)}" if needed else ""
     return ServerFault(
-        f"档案存储所在磁盘空间不足（{directory}，剩余 {free}{need}）：本批未入库，"
+        f"档案存储所在磁盘空间不足（{_space(directory, needed)}）：本批未入库，"
         "已写入的部分已撤回，馆藏保持原样。请管理员扩容或清理该磁盘后重新导入"
     )
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from django.conf import settings
 
 from lantai.ingest.durable import fsync_dir
+from lantai.ingest.errors import space_needed, store_disk_full
 
 
 def store_root() -> Path:
@@ -34,6 +35,14 @@ def store_root() -> Path:
     (root / "aip").mkdir(parents=True, exist_ok=True)
     (root / "staging").mkdir(parents=True, exist_ok=True)
     return root
+
+
+def require_space(sizes: list[int]) -> None:
+    """Refuse (:class:`ServerFault`) before anything is written when the store's disk cannot
+    hold files of ``sizes`` (with their packages, :func:`errors.space_needed`)."""
+    needed = space_needed(sizes)
+    if shutil.disk_usage(store_root()).free < needed:
+        raise store_disk_full(store_root(), needed)
 
 
 def staging_dir(batch_code: str) -> Path:

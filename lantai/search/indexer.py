@@ -186,9 +186,7 @@ def apply_unless_full() -> int | None:
     indexes them once there is space. None when the disk was full."""
     try:
         return apply_outbox()
-    except WriterBusy:
-        raise
-    except Exception as error:
+    except Exception as error:  # WriterBusy is raised on too: the caller handles it
         if not disk_full(error):
             raise
         log.warning(

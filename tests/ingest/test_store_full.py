@@ -7,7 +7,7 @@ import errno
 import pytest
 
 from lantai.archive.models import Component, Item, TransferBatch
-from lantai.ingest import aip, batch, storage
+from lantai.ingest import aip, storage
 from lantai.ingest.batch import ingest
 from lantai.ingest.errors import ServerFault
 
@@ -28,8 +28,8 @@ def test_a_store_too_small_for_the_batch_is_refused_before_anything_is_written(
     make_folder, fonds, monkeypatch
 ):
     folder = make_folder()
-    real = batch.shutil.disk_usage
-    monkeypatch.setattr(batch.shutil, "disk_usage", lambda path: real(path)._replace(free=1000))
+    real = storage.shutil.disk_usage
+    monkeypatch.setattr(storage.shutil, "disk_usage", lambda path: real(path)._replace(free=1000))
     with pytest.raises(ServerFault) as fault:
         ingest(folder, fonds_code="J001")
     message = str(fault.value)
