@@ -171,6 +171,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STORAGE_DIR = DATA_DIR / "storage"
 INDEX_DIR = DATA_DIR / "index"
 LOG_DIR = DATA_DIR / "logs"
+AUDIT_CHECKPOINTS = DATA_DIR / "audit" / "checkpoints.jsonl"  # lantai.audit.anchors
 # Web uploads wait here (one folder each) for their ingest task; a task's scratch files
 # (unpacked zips, WARC records) live in TASK_TEMP_DIR/<task id>/ while it runs. Both are
 # removed on every outcome, and swept for orphans when a worker starts (lantai/ingest/worker.py).

@@ -11,6 +11,33 @@ from lantai.access import throttle
 from tests.factories import make_fonds, make_item, make_user
 
 
+def _flush_through_the_audit_guard() -> None:
+    """Between transactional tests pytest-django flushes every table, the append-only audit
+    table too; its triggers (audit migration 0002) let that through only with the maintenance
+    switch on, which this turns on for the flush alone. Tests only: nothing in the product
+    empties the audit log."""
+    from django.core.management.commands import flush
+
+    original = flush.sql_flush
+
+    def sql_flush(style, connection, *args, **kwargs):
+        statements = original(style, connection, *args, **kwargs)
+        if not statements:
+            return statements
+        if connection.vendor == "postgresql":
+            return ["SET LOCAL lantai.audit_maintenance = 'on'", *statements]
+        return [
+            "INSERT INTO lantai_audit_maintenance VALUES ('flush')",
+            *statements,
+            "DELETE FROM lantai_audit_maintenance",
+        ]
+
+    flush.sql_flush = sql_flush
+
+
+_flush_through_the_audit_guard()
+
+
 @pytest.fixture
 def fonds(db):
     return make_fonds("J001", "兰台区人民政府办公室")
@@ -76,8 +103,10 @@ def unreviewed_item(fonds):
 
 @pytest.fixture(autouse=True)
 def _fresh_search_index(settings, tmp_path):
-    """Each test gets its own index directory (the database is rolled back; the index is not)."""
+    """Each test gets its own index directory and audit checkpoint file (the database is rolled
+    back; files are not)."""
     settings.INDEX_DIR = tmp_path / "var" / "index"
+    settings.AUDIT_CHECKPOINTS = tmp_path / "var" / "audit" / "checkpoints.jsonl"
     yield
     from lantai.search import indexer
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -65,10 +66,40 @@ def test_audit_verify_exits_nonzero_after_tampering(tmp_path):
     assert run_lantai(tmp_path / "var", "fonds", "add", "J009", "测试全宗").returncode == 0
     assert run_lantai(tmp_path / "var", "audit", "verify").returncode == 0
     with sqlite3.connect(tmp_path / "var" / "lantai.sqlite3") as db:
+        refused = db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+        assert refused.fetchone()[0] >= 4  # the append-only guards exist; an intruder drops them
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            db.execute(f"DROP TRIGGER {name}")
         db.execute("UPDATE audit_auditevent SET actor = 'x' WHERE seq = 1")
     result = run_lantai(tmp_path / "var", "audit", "verify")
     assert result.returncode == 1
     assert "第 1 条" in result.stderr
+
+
+def test_audit_verify_names_every_break_after_the_log_is_emptied(tmp_path):
+    import sqlite3
+
+    data = tmp_path / "var"
+    assert run_lantai(data, "fonds", "add", "J009", "测试全宗").returncode == 0
+    assert run_lantai(data, "fonds", "add", "J010", "另一全宗").returncode == 0
+    with sqlite3.connect(data / "lantai.sqlite3") as db:
+        with pytest.raises(sqlite3.IntegrityError, match="只可追加"):
+            db.execute("DELETE FROM audit_auditevent")
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            db.execute(f"DROP TRIGGER {name}")
+        db.execute("DELETE FROM audit_auditevent")
+        db.execute("DELETE FROM audit_chainhead")
+
+    result = run_lantai(data, "audit", "verify", "--json")
+
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["checked"] == 0
+    assert report["problem"] == report["breaks"][0]["message"]
+    assert {b["kind"] for b in report["breaks"]} == {"checkpoint"}
+    assert report["anchors"]["checkpoints"] >= 2
+    text = run_lantai(data, "audit", "verify")
+    assert "审计链被破坏：共 1 处" in text.stderr and "末尾事件被删除" in text.stderr
 
 
 def test_review_propose_needs_a_reason_and_an_existing_refcode(tmp_path):

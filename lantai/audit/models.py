@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+GENESIS = "0" * 64  # the "previous hash" of the first event
+
 
 class AuditEvent(models.Model):
     seq = models.BigIntegerField(_("序号"), primary_key=True)
@@ -47,7 +49,7 @@ class ChainHead(models.Model):
     """One row (id=1): the tip of the chain, locked while an event is appended."""
 
     last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
 
     class Meta:
         verbose_name = _("审计链头")

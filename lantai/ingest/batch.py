@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
+from lantai.audit.anchors import bag_info_head
 from lantai.audit.chain import record, record_many
 from lantai.audit.context import current_actor
 from lantai.env import env_int
@@ -362,7 +363,11 @@ def _store_chunk(
         build_item(batch.fonds, batch, source, texts, context.defaults, code)
         for source, texts, code in zip(chunk, extracted, codes, strict=True)
     ]
-    bag_info = {"Source-Organization": batch.agency, "Lantai-Batch": batch.code}
+    bag_info = {
+        "Source-Organization": batch.agency,
+        "Lantai-Batch": batch.code,
+        **bag_info_head(),
+    }
     jobs = [
         (
             staging / item.ref_code,

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
-from lantai.audit.chain import record, record_many, verify
+from lantai.audit.chain import record, record_many
 from lantai.audit.digests import matches
 from lantai.audit.models import AuditEvent
+from lantai.audit.verify import verify
+from tests.audit.tamper import tamper
 from tests.factories import make_item
-
-
-def _sql(statement: str, *params) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
 
 
 @pytest.fixture
@@ -42,7 +38,7 @@ def test_untouched_chain_verifies(chain):
 
 
 def test_editing_a_row_with_raw_sql_is_detected_and_named(chain):
-    _sql("UPDATE audit_auditevent SET actor = %s WHERE seq = %s", "intruder", chain[2])
+    tamper("UPDATE audit_auditevent SET actor = %s WHERE seq = %s", "intruder", chain[2])
     result = verify()
     assert not result.ok
     assert result.first_bad_seq == chain[2]
@@ -50,14 +46,14 @@ def test_editing_a_row_with_raw_sql_is_detected_and_named(chain):
 
 
 def test_deleting_a_middle_row_is_detected(chain):
-    _sql("DELETE FROM audit_auditevent WHERE seq = %s", chain[1])
+    tamper("DELETE FROM audit_auditevent WHERE seq = %s", chain[1])
     result = verify()
     assert not result.ok
     assert result.first_bad_seq == chain[1]
 
 
 def test_deleting_the_last_row_is_detected(chain):
-    _sql("DELETE FROM audit_auditevent WHERE seq = %s", chain[-1])
+    tamper("DELETE FROM audit_auditevent WHERE seq = %s", chain[-1])
     result = verify()
     assert not result.ok
     assert "末尾" in result.problem
@@ -65,9 +61,9 @@ def test_deleting_the_last_row_is_detected(chain):
 
 def test_reordering_rows_is_detected(chain):
     a, b = chain[1], chain[2]
-    _sql("UPDATE audit_auditevent SET seq = -1 WHERE seq = %s", a)
-    _sql("UPDATE audit_auditevent SET seq = %s WHERE seq = %s", a, b)
-    _sql("UPDATE audit_auditevent SET seq = %s WHERE seq = -1", b)
+    tamper("UPDATE audit_auditevent SET seq = -1 WHERE seq = %s", a)
+    tamper("UPDATE audit_auditevent SET seq = %s WHERE seq = %s", a, b)
+    tamper("UPDATE audit_auditevent SET seq = %s WHERE seq = -1", b)
     result = verify()
     assert not result.ok
     assert result.first_bad_seq == a
@@ -108,6 +104,6 @@ def test_bulk_append_of_nothing_changes_nothing(chain):
 def test_bulk_appended_event_edited_afterwards_is_found(chain, fonds):
     record_many("ingest", [(make_item(fonds, title="被改"), {"n": 1})])
     last = AuditEvent.objects.order_by("-seq").first()
-    _sql("UPDATE audit_auditevent SET detail = %s WHERE seq = %s", '{"n": 2}', last.seq)
+    tamper("UPDATE audit_auditevent SET detail = %s WHERE seq = %s", '{"n": 2}', last.seq)
     result = verify()
     assert not result.ok and result.first_bad_seq == last.seq

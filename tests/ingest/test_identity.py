@@ -8,8 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from lantai.access.policy import visible_items
 from lantai.archive.models import Item, RefCodeCounter, TransferBatch
-from lantai.audit.chain import verify
 from lantai.audit.models import AuditEvent
+from lantai.audit.verify import verify
 from lantai.ingest.batch import IngestError, ingest
 from lantai.search.models import SearchOutbox
 from tests.factories import make_item

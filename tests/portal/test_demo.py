@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from lantai.archive.models import Fonds, Item
-from lantai.audit.chain import verify
+from lantai.audit.verify import verify
 
 
 def test_demo_loads_sample_archive_with_mixed_categories_and_scripts(db):

@@ -21,9 +21,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lantai.access.passwords import must_change
 from lantai.access.roles import RoleConflict
 from lantai.archive.models import Series, TransferBatch, Volume
-from lantai.audit.chain import verify
 from lantai.audit.digests import matches
 from lantai.audit.models import AuditEvent
+from lantai.audit.verify import verify
 from tests.factories import make_fonds, make_item, make_user, verified_login
 
 User = get_user_model()

@@ -4,14 +4,15 @@ import json
 
 from django.core.management.base import CommandError
 
-from lantai.audit.chain import verify
 from lantai.audit.digests import check_event
+from lantai.audit.verify import verify
 from lantai.cli_base import LantaiCommand
 
 
 class Command(LantaiCommand):
     help = (
-        "审计日志：verify 校验哈希链（任何行被修改、删除或重排都会被发现）；"
+        "审计日志：verify 校验哈希链及其外部锚点（检查点文件、存档包、档案记录），"
+        "任何行被修改、删除或重排、末尾被截断都会被发现，并列出每一处；"
         "check 序号 字段 取值 核对某事件记录的字段取值（日志只存摘要）"
     )
 
@@ -35,18 +36,31 @@ class Command(LantaiCommand):
                         "checked": result.checked,
                         "first_bad_seq": result.first_bad_seq,
                         "problem": result.problem,
+                        "breaks": [b.as_dict() for b in result.breaks],
+                        "warnings": result.warnings,
+                        "anchors": result.anchors,
                     },
                     ensure_ascii=False,
                 )
             )
-        elif result.ok:
-            self.stdout.write(f"审计链完好：已校验 {result.checked} 条事件")
         else:
-            self.stderr.write(
-                f"审计链被破坏：{result.problem}（已校验 {result.checked} 条完好事件）"
-            )
+            self.report(result)
         if not result.ok:
             raise SystemExit(1)
+
+    def report(self, result) -> None:
+        for warning in result.warnings:
+            self.stderr.write(f"注意：{warning}")
+        anchors = result.anchors
+        against = f"对照 {anchors['checkpoints']} 个检查点、{anchors['packages']} 个存档包"
+        if result.ok:
+            self.stdout.write(f"审计链完好：已校验 {result.checked} 条事件，{against}")
+            return
+        self.stderr.write(
+            f"审计链被破坏：共 {len(result.breaks)} 处（已校验 {result.checked} 条事件，{against}）"
+        )
+        for number, found in enumerate(result.breaks, start=1):
+            self.stderr.write(f"  {number}. {found.message}")
 
     def check_value(self, check_args: list[str], as_json: bool) -> None:
         from lantai.audit.models import AuditEvent
