@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "lantai.portal.upload_limit.UploadLimitMiddleware",  # before anything reads the body
     "lantai.audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -177,6 +178,14 @@ AUDIT_CHECKPOINTS = DATA_DIR / "audit" / "checkpoints.jsonl"  # lantai.audit.anc
 # removed on every outcome, and swept for orphans when a worker starts (lantai/ingest/worker.py).
 UPLOAD_DIR = DATA_DIR / "uploads"
 TASK_TEMP_DIR = DATA_DIR / "tmp"
+# The most one request may send (lantai.portal.upload_limit): over it, the portal's 413 before
+# the body is read. Django spools an upload over 2.5 MB to a file here while the request runs
+# (on the data disk, not a small /tmp), and removes it when the request ends.
+UPLOAD_MAX_BYTES = env_int(
+    "LANTAI_UPLOAD_MAX_BYTES", 2 * 1024**3, minimum=1024 * 1024, maximum=1024**5
+)
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "incoming")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
 
 # Task leases (lantai/ingest/worker.py): a worker renews its lease every HEARTBEAT seconds; a
 # task whose worker has not beaten for LEASE seconds (or whose process is gone, on this

@@ -15,6 +15,7 @@ from lantai.access.decorators import staff_view
 from lantai.archive.models import Fonds, TransferBatch
 from lantai.ingest.tasks import ingest_upload
 from lantai.ingest.worker import lease_note
+from lantai.portal.upload_limit import limit_text
 
 VERDICTS = {True: _("通过"), False: _("未通过"), None: _("未执行")}
 # The row's CSS class stays on the Chinese source word (site.css styles .verdict-未通过).
@@ -63,7 +64,12 @@ def upload(request: HttpRequest) -> HttpResponse:
         if result.is_finished:  # the inline backend ran it already
             return _finished(request, result)
         return redirect("ingest-task", task_id=result.id)
-    return render(request, "ingest/upload.html", {"form": form})
+    context = {
+        "form": form,
+        "upload_limit": limit_text(),
+        "upload_max_bytes": settings.UPLOAD_MAX_BYTES,
+    }
+    return render(request, "ingest/upload.html", context)
 
 
 def _finished(request: HttpRequest, result) -> HttpResponse:

@@ -33,8 +33,6 @@ import sys
 import threading
 import time
 
-from waitress import serve as waitress_serve
-
 log = logging.getLogger("lantai.server")
 
 WORKER_COMMAND = [
@@ -162,4 +160,18 @@ def serve(host: str, port: int, threads: int, with_worker: bool = True) -> None:
     signal.signal(signal.SIGTERM, _exit)
     if with_worker:
         start_worker()
-    waitress_serve(application, host=host, port=port, threads=threads, ident="lantai")
+    from django.conf import settings
+
+    from lantai.portal.waitress_limit import create_server
+
+    logging.basicConfig()  # as waitress.serve does; idempotent
+    server = create_server(
+        application,
+        upload_max_bytes=settings.UPLOAD_MAX_BYTES,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="lantai",
+    )
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
