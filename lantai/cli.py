@@ -59,6 +59,12 @@ def setup_django() -> int:
     try:
         connection.ensure_connection()
     except OperationalError as error:
+        from lantai.cli_base import disk_full_message, sqlite_out_of_space
+        from lantai.faults import DISK_FULL_EXIT
+
+        if sqlite_out_of_space():
+            sys.stderr.write(disk_full_message(error) + "\n")
+            return DISK_FULL_EXIT
         url = mask_password(env_str("LANTAI_DATABASE_URL", "（内置 SQLite）"))
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return fail(
@@ -78,6 +84,25 @@ def migrate_if_needed() -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
 
+def guarded(step) -> int:
+    """Run a start-up step outside any command's own error handling: a full disk or a crash
+    is one line (and exit 75 or 70), never a traceback."""
+    from lantai.cli_base import database_out_of_space, disk_full_message, write_crash_log
+    from lantai.faults import DISK_FULL_EXIT, disk_full
+
+    try:
+        step()
+    except Exception as error:
+        logfile = write_crash_log()
+        if disk_full(error) or database_out_of_space(error):
+            sys.stderr.write(disk_full_message(error) + "\n")
+            return DISK_FULL_EXIT
+        where = f"详情已写入 {logfile}" if logfile else f"（{type(error).__name__}）"
+        sys.stderr.write(f"内部错误：数据库初始化/升级未能完成，{where}\n")
+        return 70
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
@@ -91,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     if status:
         return status
     if "--help" not in argv and "-h" not in argv and argv[0] not in {"migrate", "makemigrations"}:
-        migrate_if_needed()
+        status = guarded(migrate_if_needed)
+        if status:
+            return status
     from django.core.management import ManagementUtility
 
     utility = ManagementUtility(["lantai", *argv])

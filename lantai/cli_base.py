@@ -11,13 +11,14 @@ import getpass
 import logging
 import sys
 import traceback
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from lantai.audit.context import set_actor
-from lantai.faults import DISK_FULL_EXIT, causes, disk_full, summary
+from lantai.faults import DISK_FULL_EXIT, causes, disk_full, out_of_space, summary
 from lantai.search.indexer import apply_if_free
 from lantai.search.outbox import defer_to_exit
 
@@ -60,7 +61,7 @@ class LantaiCommand(BaseCommand):
             raise
         except Exception as error:
             logfile = write_crash_log()
-            if disk_full(error):
+            if disk_full(error) or database_out_of_space(error):
                 sys.stderr.write(disk_full_message(error) + "\n")
                 sys.exit(DISK_FULL_EXIT)
             where = (
@@ -91,6 +92,21 @@ def write_crash_log() -> str | None:
 DATABASE_MODULES = ("django.db", "sqlite3", "psycopg")
 
 
+def sqlite_out_of_space() -> bool:
+    """The embedded database's disk has (almost) no space left."""
+    database = settings.DATABASES["default"]
+    if not database["ENGINE"].endswith("sqlite3"):
+        return False
+    return out_of_space(Path(database["NAME"]).parent)
+
+
+def database_out_of_space(error: BaseException) -> bool:
+    """A database error (any wording: SQLite says "disk I/O error" on a disk full to the last
+    byte) while the embedded database's disk is out of space."""
+    from_database = any(type(c).__module__.startswith(DATABASE_MODULES) for c in causes(error))
+    return from_database and sqlite_out_of_space()
+
+
 def _database_place() -> str:
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
@@ -106,10 +122,8 @@ def disk_full_message(error: BaseException) -> str:
     )
     if filename:
         place = f"文件 {filename} 所在磁盘"
-    elif any(
-        type(c).__module__.startswith(("django.db", "sqlite3", "psycopg")) for c in causes(error)
-    ):
-        place = f"{_database_place()}所在磁盘"
+    elif any(type(c).__module__.startswith(DATABASE_MODULES) for c in causes(error)):
+        place = f"{_database_place()} 所在磁盘"
     else:
         place = "磁盘"
     return (

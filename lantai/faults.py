@@ -11,6 +11,8 @@ the disk instead of "内部错误".
 from __future__ import annotations
 
 import errno
+import shutil
+from pathlib import Path
 
 _FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 _FULL_TEXTS = (
@@ -49,6 +51,16 @@ def disk_full(error: BaseException) -> bool:
         if any(marker in text for marker in _FULL_TEXTS):
             return True
     return False
+
+
+def out_of_space(directory: Path, margin: int = 1024 * 1024) -> bool:
+    """Whether the disk holding ``directory`` has less than ``margin`` bytes free. SQLite on a
+    disk filled to the last byte reports "disk I/O error" (it cannot create its WAL and
+    shared-memory files) rather than "database or disk is full"; asking the disk tells which."""
+    try:
+        return shutil.disk_usage(directory).free < margin
+    except OSError:
+        return False
 
 
 def summary(error: BaseException) -> str:

@@ -140,3 +140,53 @@ def test_the_workers_search_task_waits_out_a_full_index_disk_instead_of_failing(
     monkeypatch.setattr("lantai.search.SearchIndex.commit", no_space)
     assert apply_search_outbox.call() == 0
     assert SearchOutbox.objects.count() == 1
+
+
+@pytest.fixture
+def sqlite_disk(settings, monkeypatch, tmp_path):
+    """The embedded database on a disk whose free space the test sets (``disk.free = …``)."""
+    from lantai import faults
+
+    settings.DATABASES = {
+        "default": {
+            **settings.DATABASES["default"],
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(tmp_path / "lantai.sqlite3"),
+        }
+    }
+
+    class Disk:
+        free = 0
+
+    disk = Disk()
+    real = faults.shutil.disk_usage
+    monkeypatch.setattr(
+        faults.shutil, "disk_usage", lambda path: real(path)._replace(free=disk.free)
+    )
+    return disk
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_sqlite_saying_disk_io_error_on_a_full_disk_is_a_full_disk(sqlite_disk, capsys):
+    from lantai.cli import guarded
+
+    def opens_the_database():
+        raise OperationalError("disk I/O error")
+
+    assert guarded(opens_the_database) == DISK_FULL_EXIT
+    err = capsys.readouterr().err
+    assert err.startswith("磁盘已满：数据库文件") and "lantai.sqlite3" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_a_disk_io_error_with_space_left_is_not_called_a_full_disk(sqlite_disk, capsys):
+    from lantai.cli import guarded
+
+    sqlite_disk.free = 10 * 1024**3
+
+    def opens_the_database():
+        raise OperationalError("disk I/O error")
+
+    assert guarded(opens_the_database) == 70
+    assert "内部错误" in capsys.readouterr().err

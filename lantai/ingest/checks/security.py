@@ -9,7 +9,8 @@
   zip bombs (reading problems); a name too long to store fails with a rename instruction, a
   name the AIP must shorten (``lantai.ingest.names``, 255-byte limit) is a warning
 - 4-9 (Lantai) no executable program or macro code: MZ/ELF/Mach-O headers, ``#!`` scripts,
-  ``vbaProject.bin`` in OOXML, VBA streams in OLE files, JavaScript in PDF
+  ``vbaProject.bin`` in OOXML, VBA streams in OLE files, JavaScript in PDF (from the document's
+  objects, :mod:`lantai.ingest.checks.pdfscript`)
 
 Decision on HTML ``<script>``: a web capture (门类 WY) is evidence of a page as published and its
 scripts are part of it, so a page with ``<script>`` is *not* refused. 4-9 passes and its detail
@@ -26,12 +27,12 @@ from pathlib import Path
 from lantai.ingest.checks import CheckContext, CheckResult, clamav, make, not_performed, result
 from lantai.ingest.checks.formats import identify
 from lantai.ingest.checks.openers import OPEN_LIMIT
+from lantai.ingest.checks.pdfscript import has_javascript
 from lantai.ingest.names import PATH_MAX, shortened, storage_path, too_long
 from lantai.ingest.submission import Submission, SubmittedFile
 
 NO_CLAMAV = "未检测到 ClamAV (clamd)"
 _SCRIPT = re.compile(rb"<script[\s>]", re.IGNORECASE)
-_PDF_JS = re.compile(rb"/(JavaScript|JS)\b")
 SCAN_BLOCK = 4 * 1024 * 1024
 
 
@@ -112,7 +113,7 @@ def executable_content(path: Path) -> str | None:
         return _zip_macros(path)
     if key == "ole" and _has(path, re.compile(re.escape("_VBA_PROJECT".encode("utf-16-le")))):
         return "含 VBA 宏代码"
-    if key == "pdf" and _has(path, _PDF_JS):
+    if key == "pdf" and has_javascript(path):
         return "含 JavaScript 脚本"
     return None
 
