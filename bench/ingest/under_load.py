@@ -65,6 +65,7 @@ class Tally:
 
     def __init__(self) -> None:
         self.latencies: list[float] = []
+        self.paths: list[tuple[str, float]] = []  # (page kind, latency): where the slow ones are
         self.errors: list[str] = []
         self.failures = 0  # connection failures: requests with no latency
 
@@ -76,6 +77,7 @@ class Tally:
             self.errors.append(f"{path}: {type(error).__name__}")
             return None
         self.latencies.append(answer[3])
+        self.paths.append((_kind(path), answer[3]))
         if answer[0] not in ok:
             self.errors.append(f"{path}: {answer[0]} {answer[1]}")
         return answer
@@ -89,7 +91,31 @@ class Tally:
             "p50_ms": round(percentile(values, 50), 1),
             "p95_ms": round(percentile(values, 95), 1),
             "p99_ms": round(percentile(values, 99), 1),
+            "by_page": self.by_page(),
         }
+
+    def by_page(self) -> dict:
+        kinds: dict[str, list[float]] = {}
+        for kind, latency in self.paths:
+            kinds.setdefault(kind, []).append(latency)
+        return {
+            kind: {
+                "n": len(values),
+                "p50_ms": round(percentile(values, 50), 1),
+                "p95_ms": round(percentile(values, 95), 1),
+            }
+            for kind, values in sorted(kinds.items())
+        }
+
+
+def _kind(path: str) -> str:
+    """A page's kind: its path without the query, the last segment of a batch or item page
+    dropped (``/staff/ingest/batch/…``, ``/item/…``)."""
+    path = path.split("?", 1)[0]
+    for prefix in ("/staff/ingest/batch/", "/staff/ingest/task/", "/item/"):
+        if path.startswith(prefix):
+            return prefix + "…"
+    return path
 
 
 def run(env: dict, *args: str, stdin: str | None = None) -> str:
