@@ -16,13 +16,18 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.dispatch import Signal
 
 from lantai.audit.context import set_actor
 from lantai.faults import DISK_FULL_EXIT, causes, disk_full, out_of_space, summary
-from lantai.search.indexer import apply_if_free
-from lantai.search.outbox import defer_to_exit
 
 log = logging.getLogger("lantai")
+
+# Sent around every command's work (sender: the command's class; ``short_lived``: see
+# LantaiCommand). Apps above this base subscribe: the search app applies a short command's
+# index changes when it finishes, so this base imports nothing of search.
+command_starting = Signal()
+command_finished = Signal()
 
 
 def os_user() -> str:
@@ -34,9 +39,9 @@ def os_user() -> str:
 
 class LantaiCommand(BaseCommand):
     requires_system_checks: list = []
-    # Short commands apply the search outbox themselves before exiting (DESIGN §7); the
-    # long-running ones (serve, worker, demo) leave it to the task worker.
-    applies_search_at_exit = True
+    # A short-lived command finishes its side work (the search index) itself before it exits;
+    # the long-running ones (serve, worker, demo) leave it to the task worker.
+    short_lived = True
 
     def run_from_argv(self, argv: list[str]) -> None:
         # Django's own version prints "CommandError: …"; ours prints "错误：…" and logs crashes.
@@ -45,12 +50,11 @@ class LantaiCommand(BaseCommand):
         parser = self.create_parser(argv[0], argv[1])
         options = vars(parser.parse_args(argv[2:]))
         args = options.pop("args", ())
-        if self.applies_search_at_exit:
-            defer_to_exit()
+        command = type(self)
         try:
+            command_starting.send(sender=command, short_lived=self.short_lived)
             self.execute(*args, **options)
-            if self.applies_search_at_exit:
-                apply_if_free()
+            command_finished.send(sender=command, short_lived=self.short_lived)
         except CommandError as error:
             sys.stderr.write(f"错误：{error}\n")
             sys.exit(error.returncode)

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from lantai.api import api
-from lantai.portal import delivery, errors, search_views, views
+from lantai.portal import accounts, delivery, errors, search_views, views
 from lantai.portal.sitemaps import OpenItemSitemap
 
 admin.site.site_header = _("兰台 Lantai 业务后台")
@@ -19,8 +19,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"items": OpenItemSitemap}}, name="sitemap"),
     path("item/<str:ref_code>/file/<int:component_id>", delivery.deliver, name="deliver"),
     path("item/<path:ref_code>", views.item_detail, name="item"),
-    # admin.site is lantai.access.totp.LantaiAdminSite: /admin/login/ is the same throttled,
-    # TOTP-aware view as /account/login/.
+    # The back office signs in through the portal's throttled, TOTP-aware login (ahead of the
+    # admin site's own /admin/login/); admin.site is lantai.access.totp.LantaiAdminSite.
+    path("admin/login/", accounts.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("account/", include("lantai.portal.account_urls")),
     path("api/", api.urls),

@@ -12,9 +12,9 @@ from django.db import OperationalError
 
 from lantai.cli_base import LantaiCommand
 from lantai.faults import DISK_FULL_EXIT, disk_full
-from lantai.search.indexer import apply_if_free
 from lantai.search.models import SearchOutbox
 from lantai.search.service import search_for
+from lantai.search.tasks import apply_if_free
 from tests.factories import make_item
 
 
@@ -63,7 +63,7 @@ def test_other_failures_are_not_taken_for_a_full_disk(error):
 
 def _command_failing_with(error: BaseException) -> LantaiCommand:
     class Failing(LantaiCommand):
-        applies_search_at_exit = False
+        short_lived = False
 
         def handle(self, *args, **options):
             raise error

@@ -21,8 +21,9 @@ Decisions:
   guard (``last_t``) apply on top of :mod:`lantai.access.throttle`.
 - **Admin:** :class:`LantaiAdminSite` is installed as the default ``admin.site`` through
   :class:`LantaiAdminConfig` (listed in ``INSTALLED_APPS`` instead of ``django.contrib.admin``),
-  so every ``admin.site.register`` keeps working. Its login page is the portal's login view
-  (one throttle, one TOTP rule); its change-password page is the one page a temporary password
+  so every ``admin.site.register`` keeps working. Its login page is the portal's login view,
+  routed at ``/admin/login/`` in ``lantai/urls.py`` (one throttle, one TOTP rule; this module
+  imports nothing of the portal); its change-password page is the one page a temporary password
   opens (:mod:`lantai.access.passwords`).
 - **Secrets:** a device's key is shown only to its owner during enrolment, never in the admin
   (:mod:`lantai.access.admin` replaces django-otp's device admin) nor in the audit log.
@@ -37,8 +38,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.sites import AdminSite
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest
 from django.urls import reverse
 
 ISSUER = "Lantai"
@@ -152,16 +152,6 @@ class LantaiAdminSite(AdminSite):
             return True
         # A temporary password opens exactly one page: the one that replaces it.
         return block == request.path == reverse("admin:password_change", current_app=self.name)
-
-    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        from lantai.portal.accounts import LoginView
-
-        if request.method == "GET" and request.user.is_authenticated:
-            block = staff_block(request)
-            if block and block != reverse("login"):
-                return redirect(block)  # change the temporary password / enrol first
-        view = LoginView.as_view(next_page=reverse("admin:index", current_app=self.name))
-        return view(request)
 
     def password_change(self, request: HttpRequest, extra_context: dict | None = None):
         from lantai.access.passwords import OwnPasswordChangeView

@@ -9,7 +9,7 @@ write between chunks) → mark it ``accepted`` together with its search-outbox r
 AIPs (see :mod:`lantai.ingest.storage`).
 
 All-or-nothing is kept by the batch's state: an exception undoes the receiving batch at once,
-a crash is undone by ``storage.recover()`` at the next ingest or server start (see
+a crash is undone by ``rollback.recover()`` at the next ingest or server start (see
 :mod:`lantai.ingest.rollback`). A crash after the batch is accepted leaves its bags in staging
 and its outbox rows pending; recovery publishes the bags, and the next command indexes the rows.
 A failed check returns the batch (退回) with its report and creates no records or files.
@@ -87,7 +87,7 @@ def ingest(
     if not path.exists():
         raise IngestError(f"提交包不存在：{path}")
     with storage.exclusive():
-        storage.recover()
+        rollback.recover()
         with open_submission(path) as submission:
             fonds = _resolve_fonds(submission, fonds_code)
             identity, number = batch_identity(submission), transfer_number(submission)

@@ -13,6 +13,10 @@ chain is append-only, so the compensating event is what says they were undone.
 Items of a receiving batch are never searchable (their outbox rows are written only in the
 transaction that marks the batch accepted) nor public (``Item`` visibility requires an
 accepted batch), so nobody sees them before they are undone.
+
+:func:`recover` is the start-up half: it aborts what a dead process left receiving, then
+finishes or discards the bags it left in the store's staging area (``lantai.ingest.storage``
+holds the files; this module decides what becomes of them).
 """
 
 from __future__ import annotations
@@ -24,13 +28,12 @@ from django.utils import timezone
 
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
 from lantai.audit.chain import record
+from lantai.ingest import storage
 from lantai.search.models import SearchOutbox
 
 
 def abort(batch: TransferBatch, reason: str) -> None:
     """Undo everything a receiving batch wrote; idempotent."""
-    from lantai.ingest import storage
-
     with transaction.atomic():
         batch = TransferBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.state != "receiving":
@@ -91,3 +94,33 @@ def note_counters(batch: TransferBatch, before: dict[str, int], after: dict[str,
             first = batch.counters.get(group, [before.get(group, 0)])[0]
             batch.counters[group] = [first, number]
     batch.save(update_fields=["counters"])
+
+
+def recover_if_idle() -> bool:
+    """Start-up recovery (``lantai serve``): :func:`recover` unless an ingest holds the lock
+    (it recovers itself first); returns whether recovery ran."""
+    with storage.exclusive(wait=False) as held:
+        if held:
+            recover()
+    return held
+
+
+def is_committed(batch_code: str) -> bool:
+    """Whether the batch's records were committed (its bags then belong in the AIP store)."""
+    return TransferBatch.objects.filter(code=batch_code, state="accepted").exists()
+
+
+def recover() -> list[str]:
+    """Finish or discard whatever a crashed ingest left in staging; call under
+    :func:`storage.exclusive`."""
+    repaired = abort_unfinished()
+    for entry in sorted((storage.store_root() / "staging").iterdir()):
+        if not entry.is_dir():
+            entry.unlink()
+        elif is_committed(entry.name):
+            storage.publish(entry.name)
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+        if entry.name not in repaired:
+            repaired.append(entry.name)
+    return repaired

@@ -3,7 +3,7 @@
 A batch writes its bags under ``staging/<batch code>/``. Only after the database transaction
 that creates its records has committed is that one directory renamed to ``aip/<batch code>/``
 (a single atomic rename). A crash at any point leaves one of two states, both repaired by
-:func:`recover` before the next ingest or fixity run:
+:func:`lantai.ingest.rollback.recover` before the next ingest or fixity run:
 
 - staging exists, the batch is not committed as accepted → the files are removed (the records
   never existed), and the batch can simply be re-run;
@@ -69,42 +69,9 @@ def exclusive(*, wait: bool = True) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def recover_if_idle() -> bool:
-    """Start-up recovery (``lantai serve``): :func:`recover` unless an ingest holds the lock
-    (it recovers itself first); returns whether recovery ran."""
-    with exclusive(wait=False) as held:
-        if held:
-            recover()
-    return held
-
-
 def publish(batch_code: str) -> None:
     """Move a committed batch's bags from staging into the AIP store (atomic rename)."""
     source, target = staging_dir(batch_code), aip_dir(batch_code)
     if source.exists():
         os.rename(source, target)
         fsync_dir(target.parent)
-
-
-def is_committed(batch_code: str) -> bool:
-    """Whether the batch's records were committed (its bags then belong in the AIP store)."""
-    from lantai.archive.models import TransferBatch
-
-    return TransferBatch.objects.filter(code=batch_code, state="accepted").exists()
-
-
-def recover() -> list[str]:
-    """Finish or discard whatever a crashed ingest left in staging; call under :func:`exclusive`."""
-    from lantai.ingest.rollback import abort_unfinished
-
-    repaired = abort_unfinished()
-    for entry in sorted((store_root() / "staging").iterdir()):
-        if not entry.is_dir():
-            entry.unlink()
-        elif is_committed(entry.name):
-            publish(entry.name)
-        else:
-            shutil.rmtree(entry, ignore_errors=True)
-        if entry.name not in repaired:
-            repaired.append(entry.name)
-    return repaired

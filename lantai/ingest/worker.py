@@ -28,7 +28,7 @@ heartbeat of its own, so Lantai adds the smallest thing that works, and keeps th
   READY; otherwise it is FAILED. Either way ``exception_class_path`` is :data:`LEASE_EXPIRED`
   and ``traceback`` holds a Chinese sentence naming the worker (host, PID, last beat) and the
   attempts, which the staff task page shows (:func:`lease_note`); a later success clears it.
-  Ingest is safe to re-run: a batch is all-or-nothing (``storage.recover``).
+  Ingest is safe to re-run: a batch is all-or-nothing (``rollback.recover``).
   Updates are conditional on the task still being RUNNING with the same ``started_at``, so two
   workers sweeping at once act once.
 - **When the sweep runs.** At worker start-up, then on every heartbeat (every worker sweeps

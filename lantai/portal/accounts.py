@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -128,6 +129,17 @@ class LoginView(auth_views.LoginView):
         response = self.render_to_response(context, status=429)
         response["Retry-After"] = str(wait)
         return response
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """``/admin/login/`` (routed in ``lantai/urls.py`` ahead of the admin site): the same
+    throttled, TOTP-aware sign-in as ``/account/login/``, going on to the back office. A signed-in
+    user who must first replace a temporary password or enrol TOTP is sent there."""
+    if request.method == "GET" and request.user.is_authenticated:
+        block = totp.staff_block(request)
+        if block and block != reverse("login"):
+            return redirect(block)
+    return LoginView.as_view(next_page=reverse("admin:index"))(request)
 
 
 class RegisterForm(UserCreationForm):

@@ -8,6 +8,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("检索")
 
     def ready(self) -> None:
-        from lantai.search import outbox
+        from lantai.cli_base import command_finished, command_starting
+        from lantai.search import outbox, tasks
 
         outbox.connect()
+        command_starting.connect(tasks.command_starting, dispatch_uid="lantai.search.starting")
+        command_finished.connect(tasks.command_finished, dispatch_uid="lantai.search.finished")

@@ -38,7 +38,7 @@ from django.conf import settings
 from lantai.access.policy import PUBLIC_TOKEN, item_search_tokens
 from lantai.archive.models import Item
 from lantai.faults import disk_full, summary
-from lantai.search import RebuildStats, SearchDocument, SearchIndex, WriterBusy, prepare
+from lantai.search import RebuildStats, SearchDocument, SearchIndex, prepare
 from lantai.search.models import SearchOutbox
 
 log = logging.getLogger(__name__)
@@ -196,20 +196,6 @@ def apply_unless_full() -> int | None:
             summary(error),
         )
         return None
-
-
-def apply_if_free() -> bool:
-    """Apply the outbox unless another process holds a writer (it will apply it then) or the
-    index disk is full (see :func:`apply_unless_full`); whether it is now up to date."""
-    if not SearchOutbox.objects.exists():
-        return True
-    try:
-        return apply_unless_full() is not None
-    except WriterBusy:
-        from lantai.search.tasks import apply_search_outbox
-
-        apply_search_outbox.enqueue()
-        return False
 
 
 def rebuild_from_database(progress: Callable[[int], None] | None = None) -> RebuildStats:

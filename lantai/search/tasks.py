@@ -1,11 +1,51 @@
+"""The search app's tasks, and when a process applies the outbox itself.
+
+The indexer (``lantai.search.indexer``) knows nothing of tasks; this module decides who applies
+pending changes: the worker's task after each committing transaction, or a short command on
+its way out (it listens to ``lantai.cli_base.command_finished``), handing over to the worker
+when another process holds an index writer.
+"""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
+
+from lantai.search.indexer import apply_unless_full
+from lantai.search.models import SearchOutbox
 
 
 @task()
 def apply_search_outbox() -> int:
     """Apply pending search changes (enqueued after each committing transaction)."""
-    from lantai.search.indexer import apply_unless_full
-
     return apply_unless_full() or 0
+
+
+def apply_if_free() -> bool:
+    """Apply the outbox unless another process holds a writer (the worker's task applies it
+    then) or the index disk is full (see :func:`~lantai.search.indexer.apply_unless_full`);
+    whether the index is now up to date."""
+    from lantai.search import WriterBusy
+
+    if not SearchOutbox.objects.exists():
+        return True
+    try:
+        return apply_unless_full() is not None
+    except WriterBusy:
+        apply_search_outbox.enqueue()
+        return False
+
+
+def command_starting(sender: Any, short_lived: bool, **_: Any) -> None:
+    """A short command applies its own changes at exit instead of enqueuing a task for each
+    transaction (a 16 k-item ingest commits 60 chunks)."""
+    if short_lived:
+        from lantai.search.outbox import defer_to_exit
+
+        defer_to_exit()
+
+
+def command_finished(sender: Any, short_lived: bool, **_: Any) -> None:
+    if short_lived:
+        apply_if_free()

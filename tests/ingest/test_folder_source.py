@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from lantai.ingest.sources import folder, open_submission
-from lantai.ingest.sources.catalogue import decode_catalogue, header_key
+from lantai.ingest.sources.catalogue import decode_catalogue
+from lantai.ingest.sources.grid import header_key
 from tests.ingest.builders import pdf_bytes, row, write_csv
 
 

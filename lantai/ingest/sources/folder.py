@@ -24,12 +24,8 @@ import re
 from pathlib import Path
 
 from lantai.ingest.files import Walk, clean_relative, unsafe_name_reason, walk
-from lantai.ingest.sources.catalogue import (
-    FILE_SEPARATORS,
-    HEADER_ALIASES,
-    find_catalogue,
-    read_catalogue,
-)
+from lantai.ingest.sources.catalogue import FILE_SEPARATORS, find_catalogue, read_catalogue
+from lantai.ingest.sources.grid import HEADER_ALIASES
 from lantai.ingest.submission import (
     CANONICAL_FIELDS,
     Submission,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from lantai.ingest.sources.catalogue import (
+from lantai.ingest.sources.grid import (
     REQUIRED_COLUMNS,
     REQUIRED_LABELS,
     Table,

@@ -29,7 +29,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from lantai.archive.models import Component, Item
 from lantai.audit.chain import record, record_many
 from lantai.cli_base import LantaiCommand
-from lantai.ingest import storage
+from lantai.ingest import rollback, storage
 from lantai.ingest.fixity import default_workers
 from lantai.ingest.storefixity import (
     BagOutcome,
@@ -69,7 +69,7 @@ class Command(LantaiCommand):
 
     def handle(self, *args, **options) -> None:
         with storage.exclusive():
-            storage.recover()
+            rollback.recover()
         root = Path(settings.STORAGE_DIR)
         # Aggregate in the database: summing in Python would load every row before hashing.
         total_bytes = Component.objects.aggregate(total=Sum("size"))["total"] or 0

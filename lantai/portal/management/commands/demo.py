@@ -10,11 +10,11 @@ from lantai.ingest.batch import IngestError
 from lantai.ingest.engines import startup_lines
 from lantai.portal import demo
 from lantai.portal.server import serve
-from lantai.search.indexer import apply_if_free
+from lantai.search.tasks import apply_if_free
 
 
 class Command(LantaiCommand):
-    applies_search_at_exit = False
+    short_lived = False
     help = "建立数据目录、创建各角色演示账号、载入示例档案，并在 127.0.0.1 上启动服务"
 
     def add_arguments(self, parser) -> None:

@@ -8,15 +8,15 @@ from lantai.portal.server import serve
 def catch_up() -> None:
     """What a crashed ingest left: undo a batch still receiving, publish an accepted one's
     bags, and have the worker index committed outbox rows nobody applied (issue 13)."""
-    from lantai.ingest import storage
+    from lantai.ingest import rollback
     from lantai.search import outbox
 
-    storage.recover_if_idle()
+    rollback.recover_if_idle()
     outbox.schedule_pending()
 
 
 class Command(LantaiCommand):
-    applies_search_at_exit = False
+    short_lived = False
     help = "启动生产 Web 服务（waitress）及一个任务 worker"
 
     def add_arguments(self, parser) -> None:

@@ -29,7 +29,7 @@ def log_tasks_to_file() -> str:
 
 
 class Command(LantaiCommand):
-    applies_search_at_exit = False
+    short_lived = False
     help = "启动一个任务 worker（从数据库任务队列取任务执行；可在多台机器上各启动若干个）"
 
     def add_arguments(self, parser) -> None:

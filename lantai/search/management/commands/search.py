@@ -10,8 +10,8 @@ from rich.table import Table
 
 from lantai.cli_base import LantaiCommand
 from lantai.search import RebuildRequired, SearchResult
-from lantai.search.indexer import apply_if_free
 from lantai.search.service import search_as_operator, search_for
+from lantai.search.tasks import apply_if_free
 
 
 class Command(LantaiCommand):
