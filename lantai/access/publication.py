@@ -89,6 +89,6 @@ def full_rendition(item: Any) -> Rendition:
 
 def rendition_for(user: Any, item: Any) -> Rendition:
     """The rendition ``user`` may read (the caller has checked that the item is visible)."""
-    from lantai.access.policy import sees_unredacted
+    from lantai.archive.visibility import sees_unredacted
 
     return full_rendition(item) if sees_unredacted(user, item) else public_rendition(item)

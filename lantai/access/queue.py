@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from lantai.access.flags import Flag, scan
-from lantai.archive.models import Item
+from lantai.archive.models import Fonds, Item
 
 
 def due_condition(today: datetime.date) -> Q:
@@ -32,8 +32,7 @@ def queue_for(
 ) -> QuerySet[Item]:
     due = due_condition(today) | Q(review_proposed_at__isnull=False)
     items = Item.objects.filter(open_status="unreviewed").filter(due)
-    if not user.is_superuser:
-        items = items.filter(fonds__staff=user)
+    items = items.filter(fonds__in=Fonds.objects.assigned_to(user))
     if fonds:
         items = items.filter(fonds__code=fonds)
     if series:  # a series code: that node and everything below it in the tree

@@ -4,7 +4,7 @@ Decisions:
 
 - **Who:** every staff account (a role, the staff flag or a superuser) must enrol one TOTP
   device at ``/account/totp/`` before it may read anything the public cannot: the admin, the
-  ``/staff/`` pages and, through :mod:`lantai.access.policy`, closed records on the portal.
+  ``/staff/`` pages and, through :mod:`lantai.archive.visibility`, closed records on the portal.
   等保 level 3 asks for two factors for administrative access; a password alone opens only
   the public view and the enrolment page. Members of the public are not offered it.
 - **One gate:** :func:`staff_block` says where a staff request must go first (change a

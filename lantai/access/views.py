@@ -35,7 +35,7 @@ from lantai.access.review import (
     remove_masks,
 )
 from lantai.archive.domains import OPEN_STATUSES
-from lantai.archive.models import Item
+from lantai.archive.models import Fonds, Item
 
 PER_PAGE = 50
 MAX_ID_DIGITS = 18  # below 2**63: every such number is a valid database integer
@@ -66,8 +66,7 @@ def review_item(request: HttpRequest, pk: int) -> HttpResponse:
     # Only items of the reviewer's own fonds: this page shows the unmasked record and its mask
     # words, which a reviewer of another fonds must not read (they see the public copy only).
     items = Item.objects.visible_to(request.user).select_related("fonds")
-    if not request.user.is_superuser:
-        items = items.filter(fonds__staff=request.user).distinct()
+    items = items.filter(fonds__in=Fonds.objects.assigned_to(request.user))
     item = get_object_or_404(items, pk=pk)
     from lantai.access.publication import public_rendition
 
@@ -103,7 +102,9 @@ def review_decide(request: HttpRequest) -> HttpResponse:
     decision = request.POST.get("decision", "")
     reason = request.POST.get("reason", "")
     again = _date(request.POST.get("review_again", ""))
-    visible = Item.objects.visible_to(request.user).filter(pk__in=ids, fonds__staff=request.user)
+    visible = Item.objects.visible_to(request.user).filter(
+        pk__in=ids, fonds__in=Fonds.objects.assigned_to(request.user)
+    )
     if not ids or visible.count() != len(set(ids)):
         messages.error(request, gettext("请选择你所分管全宗中的档案"))
         return redirect(back)
@@ -130,7 +131,10 @@ def review_decide(request: HttpRequest) -> HttpResponse:
 def review_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     """Lift masks of one item: a decision of its own, with a reason (audited)."""
     item = get_object_or_404(
-        Item.objects.visible_to(request.user).filter(fonds__staff=request.user).distinct(), pk=pk
+        Item.objects.visible_to(request.user).filter(
+            fonds__in=Fonds.objects.assigned_to(request.user)
+        ),
+        pk=pk,
     )
     ids = _ids(request.POST.getlist("masks"))
     try:

@@ -42,11 +42,7 @@ FONDS_FILTER = ("fonds", admin.RelatedOnlyFieldListFilter)
 
 def assigned_fonds(user) -> models.QuerySet[Fonds]:
     """The fonds ``user`` works on in the admin (all of them only for a superuser)."""
-    if user.is_superuser:
-        return Fonds.objects.all()
-    if not user.is_authenticated:
-        return Fonds.objects.none()
-    return Fonds.objects.filter(staff=user)
+    return Fonds.objects.assigned_to(user)
 
 
 def scoped(model: type[models.Model], user) -> models.QuerySet:

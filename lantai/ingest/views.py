@@ -23,8 +23,7 @@ VERDICT_CLASSES = {True: "通过", False: "未通过", None: "未执行"}
 
 
 def _fonds_for(user) -> list[Fonds]:
-    fonds = Fonds.objects.all() if user.is_superuser else Fonds.objects.filter(staff=user)
-    return list(fonds.order_by("code"))
+    return list(Fonds.objects.assigned_to(user).order_by("code"))
 
 
 class UploadForm(forms.Form):
@@ -85,11 +84,9 @@ def _finished(request: HttpRequest, result) -> HttpResponse:
 
 def _task_in_scope(user, result) -> bool:
     """A task is visible only to staff of the fonds it ingests into (its second argument)."""
-    if user.is_superuser:
-        return True
     args = list(getattr(result, "args", None) or [])
     fonds_code = args[1] if len(args) > 1 else result.kwargs.get("fonds_code")
-    return Fonds.objects.filter(code=fonds_code, staff=user).exists()
+    return Fonds.objects.assigned_to(user).filter(code=fonds_code).exists()
 
 
 @staff_view("archive.view_transferbatch")
@@ -108,8 +105,8 @@ def task_status(request: HttpRequest, task_id: str) -> HttpResponse:
 
 @staff_view("archive.view_transferbatch")
 def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
-    scope = {} if request.user.is_superuser else {"fonds__staff": request.user}
-    batch = get_object_or_404(TransferBatch.objects.filter(**scope).distinct(), code=code)
+    scope = TransferBatch.objects.filter(fonds__in=Fonds.objects.assigned_to(request.user))
+    batch = get_object_or_404(scope, code=code)
     checks = [
         {
             **check,

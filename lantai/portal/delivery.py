@@ -23,10 +23,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from lantai.access.policy import sees_unredacted
 from lantai.access.publication import Rendition, full_rendition, public_rendition
 from lantai.access.watermark import WatermarkError, watermark_image, watermark_pdf, watermark_text
 from lantai.archive.models import Component, Item
+from lantai.archive.visibility import sees_unredacted
 from lantai.audit.chain import record
 
 IMAGE_TYPES = {"image/jpeg", "image/tiff", "image/png"}

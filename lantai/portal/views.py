@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from lantai.access import catalogue
-from lantai.access.policy import sees_unredacted
 from lantai.access.publication import full_rendition, public_rendition
 from lantai.archive.models import Fonds, Item
+from lantai.archive.visibility import sees_unredacted
 from lantai.ingest.worker import worker_health
 from lantai.portal.server import supervised_worker
 

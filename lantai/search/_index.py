@@ -56,7 +56,7 @@ from ._types import (
     SortOrder,
 )
 
-# The token of records the public may see (``lantai.access.policy.PUBLIC_TOKEN``: the policy is
+# The token of records the public may see (``lantai.archive.visibility.PUBLIC_TOKEN``: the policy is
 # the one definition, this core only needs its value to split a rebuild).
 PUBLIC_TOKEN = "public"
 MAX_PER_PAGE = 100

@@ -9,8 +9,8 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from lantai.cli_base import command_finished, command_starting
-        from lantai.search import outbox, tasks
+        from lantai.search import outbox
 
         outbox.connect()
-        command_starting.connect(tasks.command_starting, dispatch_uid="lantai.search.starting")
-        command_finished.connect(tasks.command_finished, dispatch_uid="lantai.search.finished")
+        command_starting.connect(outbox.command_starting, dispatch_uid="lantai.search.starting")
+        command_finished.connect(outbox.command_finished, dispatch_uid="lantai.search.finished")

@@ -35,8 +35,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from lantai.access.policy import PUBLIC_TOKEN, item_search_tokens
 from lantai.archive.models import Item
+from lantai.archive.visibility import PUBLIC_TOKEN, item_search_tokens
 from lantai.faults import disk_full, summary
 from lantai.search import RebuildStats, SearchDocument, SearchIndex, prepare
 from lantai.search.models import SearchOutbox

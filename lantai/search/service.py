@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lantai.access.policy import PUBLIC_TOKEN, user_search_tokens
+from lantai.archive.visibility import PUBLIC_TOKEN, user_search_tokens
 from lantai.search import FACET_NAMES, AccessScope, SearchIndex, SearchResult
 from lantai.search.indexer import get_index, get_public_index
 from lantai.search.models import SearchOutbox

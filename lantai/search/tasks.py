@@ -2,13 +2,11 @@
 
 The indexer (``lantai.search.indexer``) knows nothing of tasks; this module decides who applies
 pending changes: the worker's task after each committing transaction, or a short command on
-its way out (it listens to ``lantai.cli_base.command_finished``), handing over to the worker
+its way out (:func:`apply_if_free`, see ``lantai.search.outbox``), handing over to the worker
 when another process holds an index writer.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django_tasks import task
 
@@ -35,17 +33,3 @@ def apply_if_free() -> bool:
     except WriterBusy:
         apply_search_outbox.enqueue()
         return False
-
-
-def command_starting(sender: Any, short_lived: bool, **_: Any) -> None:
-    """A short command applies its own changes at exit instead of enqueuing a task for each
-    transaction (a 16 k-item ingest commits 60 chunks)."""
-    if short_lived:
-        from lantai.search.outbox import defer_to_exit
-
-        defer_to_exit()
-
-
-def command_finished(sender: Any, short_lived: bool, **_: Any) -> None:
-    if short_lived:
-        apply_if_free()

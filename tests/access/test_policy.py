@@ -76,3 +76,23 @@ def test_visible_queryset_has_no_duplicates_with_several_staff(fonds, items):
     archivist = make_user("a4", "archivist", fonds=[fonds])
     qs = Item.objects.visible_to(archivist)
     assert qs.count() == len(set(qs.values_list("pk", flat=True)))
+
+
+def test_fonds_work_is_a_permission_only_the_fonds_scoped_roles_carry():
+    from lantai.access.roles import ROLES
+    from lantai.archive.visibility import FONDS_WORK_PERMISSION
+
+    carriers = {code for code, role in ROLES.items() if FONDS_WORK_PERMISSION in role.permissions}
+    assert carriers == {"archivist", "reviewer"}
+    assert not any(ROLES[code].admin for code in carriers)
+
+
+def test_assigned_fonds_are_the_users_own_and_none_for_the_public(
+    archivist, public, anonymous, fonds, other_fonds, sysadmin
+):
+    from lantai.archive.models import Fonds
+
+    assert list(Fonds.objects.assigned_to(archivist)) == [fonds]
+    assert not Fonds.objects.assigned_to(public).exists()
+    assert not Fonds.objects.assigned_to(anonymous).exists()
+    assert not Fonds.objects.assigned_to(sysadmin).exists()

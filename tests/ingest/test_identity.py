@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from lantai.access.policy import visible_items
 from lantai.archive.models import Item, RefCodeCounter, TransferBatch
 from lantai.audit.models import AuditEvent
 from lantai.audit.verify import verify
@@ -94,10 +93,10 @@ def test_items_of_a_batch_still_receiving_are_not_public(fonds):
     fonds.save()
     batch = TransferBatch.objects.create(fonds=fonds, code="J001-R", state="receiving")
     item = make_item(fonds, open_status="open", batch=batch)
-    assert not visible_items(AnonymousUser()).filter(pk=item.pk).exists()
+    assert not Item.objects.visible_to(AnonymousUser()).filter(pk=item.pk).exists()
     batch.state = "accepted"
     batch.save()
-    assert visible_items(AnonymousUser()).filter(pk=item.pk).exists()
+    assert Item.objects.visible_to(AnonymousUser()).filter(pk=item.pk).exists()
 
 
 def test_serve_start_undoes_a_receiving_batch_and_schedules_pending_indexing(fonds, settings):

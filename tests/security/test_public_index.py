@@ -17,9 +17,9 @@ import pytest
 import tantivy
 from django.core.management import call_command
 
-from lantai.access.policy import PUBLIC_TOKEN, item_search_tokens
 from lantai.access.review import decide
 from lantai.archive.models import Item
+from lantai.archive.visibility import PUBLIC_TOKEN, item_search_tokens
 from lantai.search import SearchIndex
 from lantai.search._analysis import fold, gram_tokens, word_tokens
 from lantai.search.indexer import apply_outbox

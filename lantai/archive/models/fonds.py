@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lantai.archive import refcode
+from lantai.archive.visibility import fonds_condition
+
+
+class FondsQuerySet(models.QuerySet):
+    def assigned_to(self, user) -> FondsQuerySet:
+        """The fonds ``user`` works on: those assigned to them (all for a superuser, none for
+        someone not signed in); every staff list, choice and scope starts here."""
+        condition = fonds_condition(user)
+        return self if condition is None else self.filter(condition)
 
 
 class Fonds(models.Model):
@@ -31,6 +40,8 @@ class Fonds(models.Model):
         related_name="assigned_fonds",
     )
     created_at = models.DateTimeField(_("建立时间"), auto_now_add=True)
+
+    objects = FondsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("全宗")

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from lantai.archive import domains
 from lantai.archive.models.batches import TransferBatch
 from lantai.archive.models.fonds import Fonds, Series
+from lantai.archive.visibility import item_condition
 
 
 def _choices(domain: dict[str, str]) -> list[tuple[str, str]]:
@@ -50,10 +51,12 @@ class Volume(models.Model):
 
 class ItemQuerySet(models.QuerySet):
     def visible_to(self, user) -> ItemQuerySet:
-        """The items ``user`` may see: the one access predicate (DESIGN §8)."""
-        from lantai.access.policy import visible_items
-
-        return visible_items(user, self)
+        """The items ``user`` may see: the one access predicate (``lantai.archive.visibility``)."""
+        condition = item_condition(user)
+        if condition is None:
+            return self
+        # The fonds__staff join can repeat rows; filter by id to keep the queryset duplicate-free.
+        return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
 
 
 class Item(models.Model):
@@ -154,13 +157,6 @@ class Item(models.Model):
     @property
     def is_redacted(self) -> bool:
         return bool(self.redactions) or bool(self.active_masks)
-
-    @property
-    def public_body(self) -> str:
-        """The text anyone without full access may see (see lantai.access.publication)."""
-        from lantai.access.publication import public_rendition
-
-        return public_rendition(self).body
 
 
 class Component(models.Model):

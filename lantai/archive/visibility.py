@@ -1,4 +1,4 @@
-"""The visibility policy: the ONE definition of which items a user may see (DESIGN §8).
+"""Who may see which records: the ONE definition, beside the models it filters.
 
 - The public (anonymous or registered): ``open`` items of fonds whose catalogue is public.
 - 档案员 and 开放审核员: every item of the fonds they are assigned to (any open status —
@@ -13,17 +13,31 @@
 
 New records are ``unreviewed``, which only assigned staff see: the system fails closed.
 ``controlled`` items are released per approved utilisation request (a later feature), never here.
+
+Decisions:
+
+- **Used through the models**: ``Item.objects.visible_to(user)`` and
+  ``Fonds.objects.assigned_to(user)`` (``lantai.archive.models``) are the predicates every list,
+  page, export and search filter uses; this module holds the conditions they are built from.
+- **A permission, not a role list**: fonds-scoped work is "holds ``archive.view_item``"
+  (:data:`FONDS_WORK_PERMISSION`). The roles that carry it are defined in
+  ``lantai.access.roles`` (档案员, 开放审核员; no admin role), which this module does not
+  import: the archive app sits below access.
+- **The same policy as search-index tokens** (access inside the query): :func:`item_search_tokens`
+  for the indexer, :func:`user_search_tokens` for a searcher, kept next to the conditions they
+  mirror.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import Q
 
-from lantai.access.roles import role_codes
-
-FONDS_SCOPED_ROLES = frozenset({"archivist", "reviewer"})
+# Held by the fonds-scoped roles only (lantai/access/roles.py; tests/access/test_policy.py
+# checks that no admin role carries it).
+FONDS_WORK_PERMISSION = "archive.view_item"
 
 
 def public_condition(prefix: str = "") -> Q:
@@ -45,10 +59,17 @@ def _superuser(user: Any) -> bool:
     ) and _verified(user)
 
 
+def is_superuser(user: Any) -> bool:
+    """An active superuser in a verified session (development only)."""
+    return _superuser(user)
+
+
 def _fonds_staff(user: Any) -> bool:
-    """Whether ``user`` acts as an archivist or reviewer now (active, verified, with the role)."""
+    """Whether ``user`` acts as fonds staff now (active, verified, with the permission)."""
     return bool(
-        getattr(user, "is_active", False) and role_codes(user) & FONDS_SCOPED_ROLES
+        getattr(user, "is_active", False)
+        and getattr(user, "is_authenticated", False)
+        and user.has_perm(FONDS_WORK_PERMISSION)
     ) and _verified(user)
 
 
@@ -62,18 +83,7 @@ def item_condition(user: Any, prefix: str = "") -> Q | None:
     return condition
 
 
-def visible_items(user: Any, queryset: QuerySet | None = None) -> QuerySet:
-    from lantai.archive.models import Item
-
-    queryset = Item.objects.all() if queryset is None else queryset
-    condition = item_condition(user)
-    if condition is None:
-        return queryset
-    # The fonds__staff join can repeat rows; filter by id to keep the queryset duplicate-free.
-    return queryset.filter(pk__in=Item.objects.filter(condition).values("pk"))
-
-
-# --- the same policy expressed as search-index tokens (DESIGN §7: access inside the query) ---
+# --- the same policy expressed as search-index tokens (access inside the query) ---
 PUBLIC_TOKEN = "public"
 
 
@@ -95,9 +105,8 @@ def user_search_tokens(user: Any) -> list[str] | None:
         return None
     tokens = [PUBLIC_TOKEN]
     if _fonds_staff(user):
-        from lantai.archive.models import Fonds
-
-        codes = Fonds.objects.filter(staff=user).values_list("code", flat=True)
+        fonds = apps.get_model("archive", "Fonds")
+        codes = fonds.objects.assigned_to(user).values_list("code", flat=True)
         tokens += [fonds_token(code) for code in codes]
     return tokens
 
@@ -109,3 +118,13 @@ def sees_unredacted(user: Any, item: Any) -> bool:
     if not _fonds_staff(user):
         return False
     return item.fonds.staff.filter(pk=user.pk).exists()
+
+
+def fonds_condition(user: Any) -> Q | None:
+    """The fonds ``user`` is assigned to; None means all of them (a superuser), and nobody
+    signed in is assigned to none."""
+    if _superuser(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return Q(staff=user)
