@@ -7,14 +7,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def run_lantai(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     """``lantai ARGS`` with ``LANTAI_DATA_DIR=data_dir`` on SQLite (any database URL the test
-    run uses is dropped, so the child never touches the test database)."""
+    run uses is dropped, so the child never touches the test database). A ``LANTAI_FAULT_*``
+    setting runs it through ``tests.faultinject``, which kills it at that moment."""
     environ = {k: v for k, v in os.environ.items() if k != "LANTAI_DATABASE_URL"}
     environ.update(LANTAI_DATA_DIR=str(data_dir), **env)
+    entry = "lantai"
+    if any(name.startswith("LANTAI_FAULT_") for name in env):
+        entry = "tests.faultinject"
+        environ["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(ROOT), environ.get("PYTHONPATH", "")) if p
+        )
     return subprocess.run(
-        [sys.executable, "-m", "lantai", *args],
+        [sys.executable, "-m", entry, *args],
         capture_output=True,
         text=True,
         env=environ,

@@ -164,7 +164,6 @@ def fresh_env(data_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["LANTAI_DATA_DIR"] = str(data_dir)
     env["PYTHONPATH"] = str(CODE)
-    env.pop("LANTAI_FAULT_KILL_AFTER", None)
     return env
 
 

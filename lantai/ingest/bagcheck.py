@@ -243,19 +243,7 @@ def _check_complete(
     for name in present:
         folded[_fold(name)].append(name)
     for algorithm, entries in manifests.items():
-        manifest = f"manifest-{algorithm}.txt"
-        for name in entries:
-            if not name.startswith("data/"):
-                report.errors.append(f"{manifest} 列出了载荷目录 data/ 之外的「{name}」")
-            elif name not in present and folded.get(_fold(name)):
-                report.warnings.append(
-                    f"{manifest} 中「{name}」与实际文件仅大小写或 Unicode 规范化不同"
-                )
-            elif name not in present and is_system_file(name):
-                report.missing_litter.add(name)
-                report.warnings.append(f"{manifest} 列出的系统文件「{name}」不存在，已忽略")
-            elif name not in present:
-                report.errors.append(f"{manifest} 列出的「{name}」不存在")
+        _check_listed(report, f"manifest-{algorithm}.txt", entries, present, folded)
         for name in present:
             if name not in entries and not any(n for n in entries if _fold(n) == _fold(name)):
                 report.errors.append(f"「{name}」未列入 manifest-{algorithm}.txt")
@@ -263,6 +251,28 @@ def _check_complete(
         for name, digest in entries.items():
             if name in present:
                 report.payload.setdefault(name, {})[algorithm] = digest
+
+
+def _check_listed(
+    report: BagReport,
+    manifest: str,
+    entries: dict[str, str],
+    present: dict[str, Path],
+    folded: dict[str, list[str]],
+) -> None:
+    """Every name a manifest lists is in the payload (or a known near miss is named)."""
+    for name in entries:
+        if not name.startswith("data/"):
+            report.errors.append(f"{manifest} 列出了载荷目录 data/ 之外的「{name}」")
+        elif name not in present and folded.get(_fold(name)):
+            report.warnings.append(
+                f"{manifest} 中「{name}」与实际文件仅大小写或 Unicode 规范化不同"
+            )
+        elif name not in present and is_system_file(name):
+            report.missing_litter.add(name)
+            report.warnings.append(f"{manifest} 列出的系统文件「{name}」不存在，已忽略")
+        elif name not in present:
+            report.errors.append(f"{manifest} 列出的「{name}」不存在")
 
 
 def _check_fetch(report: BagReport, present: dict[str, Path]) -> None:

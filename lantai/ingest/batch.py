@@ -19,20 +19,20 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
-import signal
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from lantai import faultpoints
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
 from lantai.audit.anchors import bag_info_head
 from lantai.audit.chain import record, record_many
 from lantai.audit.context import current_actor
-from lantai.env import env_int
+from lantai.env import env_int, env_str
 from lantai.env import require_virus_check as virus_check_setting
 from lantai.ingest import rollback, storage
 from lantai.ingest.aip import AipBatch, check_events
@@ -176,7 +176,7 @@ def _context(fonds: Fonds, defaults: dict[str, str]) -> CheckContext:
         existing_digests=held_digests,
         group_max_number=group_max,
         defaults={"fonds": fonds.code, **{k: v for k, v in defaults.items() if v}},
-        clamd=os.environ.get("LANTAI_CLAMD") or None,
+        clamd=env_str("LANTAI_CLAMD", "") or None,
     )
 
 
@@ -293,7 +293,8 @@ def _accept(
         )
     try:
         with AipBatch() as aips:
-            stored = _store_items(batch, submission.items, aips, staging, events, context, progress)
+            receiving = Receiving(batch, aips, staging, events, context, progress)
+            stored = _store_items(receiving, submission.items)
             aips.commit()
         with transaction.atomic():
             ids = list(Item.objects.filter(batch=batch).values_list("pk", flat=True))
@@ -309,7 +310,7 @@ def _accept(
         if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
             raise store_disk_full(storage.store_root(), None) from None
         raise
-    _maybe_crash_at("after-commit")
+    faultpoints.reached("ingest.accepted", batch=batch.code)
     storage.publish(batch.code)
     report.status, report.batch = "accepted", batch.code
     report.records = [
@@ -318,15 +319,19 @@ def _accept(
     ]
 
 
-def _store_items(
-    batch: TransferBatch,
-    sources: list[SubmittedItem],
-    aips: AipBatch,
-    staging: Path,
-    events: list[dict],
-    context: CheckContext,
-    progress: Progress,
-) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class Receiving:
+    """What every chunk of one batch being received shares."""
+
+    batch: TransferBatch
+    aips: AipBatch  # the batch's bags, written to ``staging`` until the batch is accepted
+    staging: Path
+    events: list[dict]  # the 四性检测 outcome as PREMIS events, recorded in every bag
+    context: CheckContext
+    progress: Progress
+
+
+def _store_items(receiving: Receiving, sources: list[SubmittedItem]) -> list[tuple[str, str]]:
     """Extract, number, package and insert the items ``CHUNK`` at a time, one transaction per
     chunk; returns each item's (档号, 题名) for the receipt.
 
@@ -336,28 +341,22 @@ def _store_items(
     undone by the caller (:func:`rollback.abort`); :class:`AipBatch` removes every bag.
     """
     stored: list[tuple[str, str]] = []
-    total = len(sources)
+    batch, progress, total = receiving.batch, receiving.progress, len(sources)
     for start, chunk, extracted in _extracted_chunks(sources):
         progress("提取文本", start + len(chunk), total)
         with transaction.atomic():
             before = rollback.counters(batch.fonds)
-            stored += _store_chunk(batch, start, chunk, extracted, aips, staging, events, context)
+            stored += _store_chunk(receiving, start, chunk, extracted)
             rollback.note_counters(batch, before, rollback.counters(batch.fonds))
         progress("写入存档包", start + len(chunk), total)
     return stored
 
 
 def _store_chunk(
-    batch: TransferBatch,
-    start: int,
-    chunk: list[SubmittedItem],
-    extracted: list[Extracted],
-    aips: AipBatch,
-    staging: Path,
-    events: list[dict],
-    context: CheckContext,
+    receiving: Receiving, start: int, chunk: list[SubmittedItem], extracted: list[Extracted]
 ) -> list[tuple[str, str]]:
     """Number, package and insert one chunk (inside the chunk's transaction)."""
+    batch, context = receiving.batch, receiving.context
     codes = ref_codes_for(batch.fonds, chunk, extracted, context.defaults)
     items = [
         build_item(batch.fonds, batch, source, texts, context.defaults, code)
@@ -370,19 +369,19 @@ def _store_chunk(
     }
     jobs = [
         (
-            staging / item.ref_code,
+            receiving.staging / item.ref_code,
             source,
             {
                 "identifier": item.ref_code,
                 "texts": texts.texts,
-                "events": events,
+                "events": receiving.events,
                 "bag_info": bag_info,
             },
         )
         for item, source, texts in zip(items, chunk, extracted, strict=True)
     ]
-    components = list(zip(items, aips.write_all(jobs, AIP_WORKERS), strict=True))
-    _maybe_crash(start + len(chunk))
+    components = list(zip(items, receiving.aips.write_all(jobs, AIP_WORKERS), strict=True))
+    faultpoints.reached("ingest.chunk_written", written=start + len(chunk))
     Item.objects.bulk_create(items, batch_size=500)
     Component.objects.bulk_create(
         [c for item, aip in components for c in build_components(item, aip, batch.code)],
@@ -400,18 +399,3 @@ def _store_chunk(
 
 def chunk_size() -> int:
     return env_int("LANTAI_INGEST_CHUNK", CHUNK, minimum=1)
-
-
-def _maybe_crash(written: int) -> None:
-    """Fault injection for the crash tests: ``LANTAI_FAULT_KILL_AFTER=N`` SIGKILLs this process
-    after N items are written (before that chunk commits). Never set in production."""
-    limit = os.environ.get("LANTAI_FAULT_KILL_AFTER")
-    if limit and written >= int(limit):
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _maybe_crash_at(point: str) -> None:
-    """``LANTAI_FAULT_KILL_AT=after-commit`` SIGKILLs right after the batch is marked accepted,
-    before its bags are published and indexed (crash tests only)."""
-    if os.environ.get("LANTAI_FAULT_KILL_AT") == point:
-        os.kill(os.getpid(), signal.SIGKILL)

@@ -282,11 +282,33 @@ def _write_captures(
     """Give each page item its capture WARC (see the module docstring)."""
     if not items:
         return
-    # A record runs to the next one: warcio's length leaves out the blank lines that end an
-    # uncompressed record, and the copy must keep them to stay a valid WARC.
+    _extend_to_next_record(path, index)
+    _assign_pages(items, index, pages)
+    suffix = ".warc.gz" if _gzipped(path) else ".warc"
+    with open(path, "rb") as source:
+        for number, item in enumerate(items):
+            name = item.files[0].name.removesuffix(".html") + suffix
+            target = temp / "capture" / name
+            target.parent.mkdir(exist_ok=True)
+            with open(target, "xb") as sink:
+                for entry in index:
+                    if number in entry.pages:
+                        _copy_range(source, sink, entry.offset, entry.length)
+            item.captures.append(SubmittedFile(target, name, target.stat().st_size))
+
+
+def _extend_to_next_record(path: Path, index: list[_Record]) -> None:
+    """A record runs to the next one: warcio's length leaves out the blank lines that end an
+    uncompressed record, and the copy must keep them to stay a valid WARC."""
     ends = [entry.offset for entry in index[1:]] + [path.stat().st_size]
     for entry, end in zip(index, ends, strict=True):
         entry.length = max(entry.length, end - entry.offset)
+
+
+def _assign_pages(items: list[SubmittedItem], index: list[_Record], pages: list[int]) -> None:
+    """Mark each record with the pages whose capture holds it: a page's own records, those of
+    the resources it embeds, and every record linked with one of these; warcinfo goes to
+    every page, and a record no page claims to the first."""
     by_uri: dict[str, list[_Record]] = {}
     linked: dict[str, list[_Record]] = {}  # record id → the records linked with it, both ways
     for entry in index:
@@ -311,17 +333,6 @@ def _write_captures(
             entry.pages.update(range(len(items)))
         elif not entry.pages:
             entry.pages.add(0)
-    suffix = ".warc.gz" if _gzipped(path) else ".warc"
-    with open(path, "rb") as source:
-        for number, item in enumerate(items):
-            name = item.files[0].name.removesuffix(".html") + suffix
-            target = temp / "capture" / name
-            target.parent.mkdir(exist_ok=True)
-            with open(target, "xb") as sink:
-                for entry in index:
-                    if number in entry.pages:
-                        _copy_range(source, sink, entry.offset, entry.length)
-            item.captures.append(SubmittedFile(target, name, target.stat().st_size))
 
 
 def _gzipped(path: Path) -> bool:
