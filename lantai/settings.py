@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "lantai.ingest",
     "lantai.search",
     "lantai.portal",
+    "lantai.portal.staff.ingest",
+    "lantai.portal.staff.review",
 ]
 
 MIDDLEWARE = [

@@ -25,8 +25,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("lantai.portal.account_urls")),
     path("api/", api.urls),
-    path("staff/ingest/", include("lantai.ingest.urls")),
-    path("staff/review/", include("lantai.access.urls")),
+    path("staff/ingest/", include("lantai.portal.staff.ingest.urls")),
+    path("staff/review/", include("lantai.portal.staff.review.urls")),
 ]
 
 # The portal's own Chinese-first error pages (lantai/portal/errors.py), never Django's defaults.

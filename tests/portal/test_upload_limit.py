@@ -71,7 +71,7 @@ def test_the_upload_form_names_the_limit_and_checks_it_before_sending(client, ar
     assert "单次上传上限 2.0 GB" in page
     assert f'data-max-bytes="{2 * 1024**3}"' in page
     assert "/static/ingest/upload-limit.js" in page
-    script = Path("lantai/ingest/static/ingest/upload-limit.js").read_text("utf-8")
+    script = Path("lantai/portal/staff/ingest/static/ingest/upload-limit.js").read_text("utf-8")
     assert "dataset.maxBytes" in script and "preventDefault" in script
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantai.access import views
+from lantai.portal.staff.review import views
 
 urlpatterns = [
     path("", views.review_queue, name="review-queue"),

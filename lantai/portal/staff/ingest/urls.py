@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantai.ingest import views
+from lantai.portal.staff.ingest import views
 
 urlpatterns = [
     path("", views.upload, name="ingest-upload"),

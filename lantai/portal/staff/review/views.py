@@ -51,7 +51,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     rows = [{"item": item, "flags": flags_for(item)} for item in page]
     return render(
         request,
-        "access/queue.html",
+        "review/queue.html",
         {
             "page": page,
             "rows": rows,
@@ -72,7 +72,7 @@ def review_item(request: HttpRequest, pk: int) -> HttpResponse:
 
     return render(
         request,
-        "access/item.html",
+        "review/item.html",
         {
             "item": item,
             "flags": flags_for(item),

@@ -1,0 +1,1 @@
+"""开放审核: the review queue, one record, decisions and masks (``/staff/review/``)."""
