@@ -10,20 +10,6 @@ from __future__ import annotations
 import os
 import sys
 
-# Lantai's own commands, listed first by `lantai --help` (Django's remain available).
-LANTAI_COMMANDS = {
-    "demo": "建立数据目录、载入示例档案并启动服务",
-    "serve": "启动生产 Web 服务（含任务 worker）",
-    "worker": "单独启动任务 worker",
-    "fonds": "全宗管理（fonds add CODE NAME）",
-    "ingest": "接收进馆：四性检测并入库（ingest PATH --fonds CODE [--check-only] [--json]）",
-    "fixity": "固定性校验：重新核对所有存储文件的摘要",
-    "createuser": "创建账号并授予角色",
-    "audit": "审计日志（audit verify）",
-    "review": "开放审核（review decide 档号 open|controlled|closed --reason 理由）",
-    "search": '全文检索（search "查询" [--as public|staff] [--json]）',
-    "reindex": "从数据库重建检索索引",
-}
 # Plain-Python commands: no database needed, so no Django start-up. name → (module, summary)
 NO_DJANGO_COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("lantai.text.command", "文本处理：extract FILE [--json] 提取题名、日期、正文等"),
@@ -32,8 +18,10 @@ NO_DJANGO_COMMANDS: dict[str, tuple[str, str]] = {
 
 def print_help() -> None:
     print("兰台 Lantai 数字档案馆\n\n用法：lantai <命令> [参数]，lantai <命令> --help 查看说明\n")
+    from lantai.cli_help import commands
+
     summaries = {name: summary for name, (_, summary) in NO_DJANGO_COMMANDS.items()}
-    for name, summary in {**LANTAI_COMMANDS, **summaries}.items():
+    for name, summary in {**commands(), **summaries}.items():
         print(f"  {name:<12}{summary}")
     print("\n其余 Django 管理命令（如 migrate、shell）也可使用。")
 

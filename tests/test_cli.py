@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 
 import pytest
 
@@ -107,3 +109,34 @@ def test_review_propose_needs_a_reason_and_an_existing_refcode(tmp_path):
         tmp_path / "var", "review", "propose", "J001-WS·2020-Y-BGS-0001", "--reason", "x"
     )
     assert_one_clear_line(result, "不存在")
+
+
+def test_help_lists_every_command_with_the_first_sentence_of_its_own_help(tmp_path):
+    import ast
+    from pathlib import Path
+
+    from lantai.cli_help import commands, summary
+
+    listed = commands()
+    root = Path(__file__).resolve().parents[1] / "lantai"
+    for path in root.glob("**/management/commands/*.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        lantai_command = any(
+            isinstance(node, ast.ClassDef)
+            and any(getattr(base, "id", "") == "LantaiCommand" for base in node.bases)
+            for node in tree.body
+        )
+        assert (path.stem in listed) == lantai_command, path.stem
+    assert (
+        summary("全宗管理：fonds add 建立全宗；fonds list 列出") == "全宗管理：fonds add 建立全宗"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-m", "lantai", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "LANTAI_DATA_DIR": str(tmp_path / "never-created")},
+    ).stdout
+    for name, text in listed.items():
+        assert f"{name:<12}{text}" in shown
+    assert not (tmp_path / "never-created").exists()  # --help sets nothing up

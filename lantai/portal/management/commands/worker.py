@@ -30,7 +30,7 @@ def log_tasks_to_file() -> str:
 
 class Command(LantaiCommand):
     short_lived = False
-    help = "启动一个任务 worker（从数据库任务队列取任务执行；可在多台机器上各启动若干个）"
+    help = "启动一个任务 worker，从数据库任务队列取任务执行；可在多台机器上各启动若干个"
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--batch", action="store_true", help="处理完队列中现有任务后退出")
