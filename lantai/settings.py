@@ -124,7 +124,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-lantai.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Long work runs as tasks (DESIGN §2): the database queue by default, inline when asked
+# Long work runs as tasks (architecture §2): the database queue by default, inline when asked
 # (tests, one-off scripts).
 TASKS = {
     "default": {

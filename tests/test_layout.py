@@ -35,3 +35,18 @@ def test_each_staff_feature_is_a_folder_with_its_views_urls_and_templates():
     for feature in features:
         assert (staff / feature / "views.py").exists() and (staff / feature / "urls.py").exists()
         assert any((staff / feature / "templates").rglob("*.html"))
+
+
+def test_every_architecture_reference_names_a_section_that_exists():
+    """Docstrings point at ``architecture §n`` (docs/architecture.md); none dangles, and none
+    points at a design file outside the repository."""
+    import re
+
+    doc = (LANTAI.parent / "docs" / "architecture.md").read_text("utf-8")
+    sections = {int(n) for n in re.findall(r"^## (\d+)\.", doc, flags=re.MULTILINE)}
+    for path in [*LANTAI.rglob("*.py"), LANTAI.parent / "README.md"]:
+        text = path.read_text("utf-8")
+        assert "DESIGN" not in text, path
+        for first, last in re.findall(r"architecture §(\d+)(?:–(\d+))?", text):
+            for number in {int(first), int(last or first)}:
+                assert number in sections, f"{path}: architecture §{number}"

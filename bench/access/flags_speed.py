@@ -5,7 +5,7 @@
 The text repeats a notice that holds every kind of flag (phone, ID card, personnel context,
 classification mark, a sensitive term), so the scan does the most work per character. Prints
 the CPU time of each round and the best. There is no peer: no other archive system flags
-open-review risks. The target (DESIGN: a reviewer's page opens at once) is well under 100 ms
+open-review risks. The target (a reviewer's page opens at once) is well under 100 ms
 per 100 k characters.
 """
 

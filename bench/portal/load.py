@@ -8,7 +8,7 @@ ingest), tops it up with --records real-text records from the search bench corpu
 `lantai reindex`, starts the production server (`lantai serve`, waitress) and drives
 `/search?q=…` from --clients threads with keep-alive connections. Prints requests, errors
 (any status other than 200, or a connection failure), throughput and latency percentiles.
-No peer: none of the systems compared in DESIGN §10 publishes a figure for this.
+No peer: none of the systems compared in architecture §10 publishes a figure for this.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Automatic flags for the open-review queue (开放审核预检): prompts, not decisions.
 
-:func:`scan` finds what a reviewer must look at before opening a record (DESIGN §5 flow 3,
+:func:`scan` finds what a reviewer must look at before opening a record (architecture §5 flow 3,
 standards §5.2): personal identifiers, names in personnel or discipline contexts, classification
 marks and a configurable sensitive-term list. Every flag says in Chinese why it was raised, and
 its excerpt partly masks the digits it found (and those of neighbouring flags), so the queue

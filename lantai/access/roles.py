@@ -1,4 +1,4 @@
-"""The personas of DESIGN §1 as groups with permissions, and 三员分立.
+"""The personas of architecture §1 as groups with permissions, and 三员分立.
 
 Each staff role is a Django group whose name is its Chinese title. The three admin roles
 (系统管理员, 安全保密管理员, 安全审计员) are mutually exclusive: a guard on the user↔group

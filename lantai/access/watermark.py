@@ -1,4 +1,4 @@
-"""Watermarks on delivered copies (DESIGN §5 flow 4; standards §9 "溯源到人").
+"""Watermarks on delivered copies (architecture §5 flow 4; standards §9 "溯源到人").
 
 Every copy that leaves the archive names the archive, the viewer (username, or ``公众`` for an
 anonymous user: the caller decides) and the time, so a leaked copy can be traced to a delivery.

@@ -1,4 +1,4 @@
-"""Receiving one transfer batch (接收进馆), all-or-nothing (DESIGN §5 flow 1).
+"""Receiving one transfer batch (接收进馆), all-or-nothing (architecture §5 flow 1).
 
 read the submission → compute its identity (:mod:`lantai.ingest.identity`): a re-run of an
 accepted batch answers 已接收 and changes nothing → run 四性检测 → if every automatable item

@@ -1,5 +1,5 @@
-"""What one ingest reports (``ingest --json``, DESIGN §6) and its user-facing error; kept apart
-from ``batch`` so the receiving flow stays one readable module."""
+"""What one ingest reports (``ingest --json``, architecture §6) and its user-facing error;
+kept apart from ``batch`` so the receiving flow stays one readable module."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from lantai.ingest.errors import IngestError  # noqa: F401 (re-exported)
 
 @dataclass
 class IngestReport:
-    """What ``ingest --json`` prints (DESIGN §6): ``batch``, ``status``, ``items``, ``files``,
+    """What ``ingest --json`` prints (architecture §6): ``batch``, ``status``, ``items``, ``files``,
     ``bytes``, ``checks`` and, when accepted, ``records``; plus ``fonds``, ``warnings``,
     ``check_only`` and ``would_accept``.
 

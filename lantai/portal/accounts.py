@@ -5,7 +5,7 @@ Decisions:
 - Django's auth forms and views are used as they are wherever they fit: ``UserCreationForm``
   (Django's password validators, Argon2 via ``PASSWORD_HASHERS``), ``AuthenticationForm``,
   ``LoginView`` and the POST-only ``LogoutView``. A registered member of the public is a plain
-  user: no role (group), no staff flag (DESIGN §1).
+  user: no role (group), no staff flag (architecture §1).
 - One sign-in view serves ``/account/login/`` (``LOGIN_URL``) and ``/admin/login/`` (through
   :class:`lantai.access.totp.LantaiAdminSite`), so both pass the same throttle and TOTP rule.
 - The TOTP code is an optional field of the same form rather than a second page: no

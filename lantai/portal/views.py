@@ -1,4 +1,4 @@
-"""Public pages. Every record shown goes through ``Item.objects.visible_to`` (DESIGN §8)."""
+"""Public pages. Every record shown goes through ``Item.objects.visible_to`` (architecture §8)."""
 
 from __future__ import annotations
 

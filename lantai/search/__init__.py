@@ -1,4 +1,4 @@
-"""Lantai's search engine core (DESIGN §7–8): plain Python over tantivy, no Django import.
+"""Lantai's search engine core (architecture §7–8): plain Python over tantivy, no Django import.
 
 The stable API is what this module exports; everything in the underscored modules is private:
 

@@ -1,4 +1,4 @@
-"""Text analysis shared by indexing and querying (DESIGN §7).
+"""Text analysis shared by indexing and querying (architecture §7).
 
 Everything runs in Python, once, identically on both sides; tantivy only receives pre-made
 tokens, space-joined, in fields that use its ``whitespace`` tokenizer (which assigns one position

@@ -1,6 +1,6 @@
 """``SearchIndex``: the facade over index generations, the single writer and searching.
 
-Concurrency model (DESIGN §7): one indexer process holds the writer (tantivy's lock file
+Concurrency model (architecture §7): one indexer process holds the writer (tantivy's lock file
 enforces it: a second process gets ``WriterBusy``); any number of processes read. Readers move
 to newer commits only in :meth:`SearchIndex.reload`, which ``search`` calls first by default.
 
@@ -10,10 +10,10 @@ Exclusion protocol that makes "closing a record takes effect at once" exact:
 2. a searcher reads the ids of unapplied rows into ``AccessScope.exclude_ids`` and *then*
    searches (``search`` reloads first), so every row it saw as applied is in the commit it reads.
 
-A deployment keeps two indexes of the same documents (DESIGN §7–8, issue 12): the full one that
-staff search with the access filter inside the query, and a *public* one that holds only the
-records carrying the public token. BM25 statistics, scores, timings and snippets of a public
-search are then computed from public records alone, so nothing hidden can show through them.
+A deployment keeps two indexes of the same documents (architecture §7–8, issue 12): the full
+one that staff search with the access filter inside the query, and a *public* one that holds
+only the records carrying the public token. BM25 statistics, scores, timings and snippets of a
+public search are then computed from public records alone, so nothing hidden can show through.
 :func:`rebuild` builds both from one pass (each record analysed once).
 """
 

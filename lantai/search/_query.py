@@ -1,4 +1,4 @@
-"""The query language (DESIGN §7): a parser that never raises, producing a small AST.
+"""The query language (architecture §7): a parser that never raises, producing a small AST.
 
 Syntax, after NFKC (so full-width ``＂``, ``－`` and ``：`` typed with a Chinese IME work too):
 

@@ -25,7 +25,7 @@ class RebuildRequired(SearchError):
 
 
 class WriterBusy(SearchError):
-    """Another process holds the index writer (DESIGN §7: one indexer at a time)."""
+    """Another process holds the index writer (architecture §7: one indexer at a time)."""
 
 
 @dataclass(slots=True)
@@ -82,7 +82,7 @@ class AccessScope:
 
     @classmethod
     def unrestricted(cls, exclude_ids: Iterable[int] = ()) -> AccessScope:
-        """Every record (maintenance tools; DESIGN §1 has no production super-user)."""
+        """Every record (maintenance tools; architecture §1 has no production super-user)."""
         return cls(everything=True, exclude_ids=exclude_ids)
 
 

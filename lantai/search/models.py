@@ -1,4 +1,4 @@
-"""The search outbox (DESIGN §7): written in the same transaction as the change it reports."""
+"""The search outbox (architecture §7): written in the same transaction as the change it reports."""
 
 from __future__ import annotations
 

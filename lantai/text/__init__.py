@@ -1,4 +1,4 @@
-"""Chinese text processing: plain Python, no Django import (DESIGN §2, §3).
+"""Chinese text processing: plain Python, no Django import (architecture §2, §3).
 
 The facade other parts use (ingest, the CLI, search):
 

@@ -1,4 +1,4 @@
-"""``lantai extract FILE [--json]`` (DESIGN §6): the text pipeline on one file.
+"""``lantai extract FILE [--json]`` (architecture §6): the text pipeline on one file.
 
 Human output is a short Chinese-labelled summary followed by the body; ``--json`` prints one
 JSON document (``ensure_ascii=False`` so Chinese stays readable). Exit codes: 0 success (also

@@ -1,6 +1,6 @@
 """Web captures → title, date, authors, source, body (issue 4, step 2).
 
-No single extractor is good at everything on Chinese news pages (DESIGN §11): GNE finds titles
+No single extractor is good at everything on Chinese news pages (architecture §11): GNE finds titles
 and dates well but keeps boilerplate and misses bylines without spaces; trafilatura removes
 boilerplate best but misreads ``2024年01月26日`` and drops Chinese authors. So each field is
 decided separately:

@@ -1,4 +1,4 @@
-"""Search-time normalisation shared by indexing and querying (DESIGN §7).
+"""Search-time normalisation shared by indexing and querying (architecture §7).
 
 The same function must run on both sides, so it lives here, outside the search package, and is
 plain Python. Steps, in order:

@@ -4,7 +4,7 @@ step 7).
 Engines (both optional; the core pipeline works without them):
 
 * **rapidocr** 3.x (PP-OCR models inside the wheel, onnxruntime), the default: best accuracy on
-  Chinese print in our evaluation. The angle classifier is off (DESIGN §11): archives scan
+  Chinese print in our evaluation. The angle classifier is off (architecture §11): archives scan
   upright pages and the classifier costs time and flips some short lines.
 * **tesseract** via tesserocr with Debian's ``chi_sim``/``chi_tra`` (+ ``_vert``) data, the
   second engine; ``OMP_THREAD_LIMIT=1`` is set before it loads because its OpenMP threads fight

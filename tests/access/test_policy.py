@@ -1,4 +1,4 @@
-"""Item.objects.visible_to(user) per persona (DESIGN §8)."""
+"""Item.objects.visible_to(user) per persona (architecture §8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Facet counts are exact and cover only what the searcher may see (DESIGN §7–8)."""
+"""Facet counts are exact and cover only what the searcher may see (architecture §7–8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The archival model (DESIGN §4): 全宗 › 类别 › 案卷/件 › 电子文件, and transfer batches."""
+"""The archival model (architecture §4): 全宗 › 类别 › 案卷/件 › 电子文件, and transfer batches."""
 
 from lantai.archive.models.batches import TransferBatch
 from lantai.archive.models.fonds import Fonds, RefCodeCounter, Series
