@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "lantai.portal",
     "lantai.portal.staff.ingest",
     "lantai.portal.staff.review",
+    "lantai.runtime",
 ]
 
 MIDDLEWARE = [

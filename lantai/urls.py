@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from lantai.api import api
 from lantai.portal import accounts, delivery, errors, search_views, views
 from lantai.portal.sitemaps import OpenItemSitemap
+from lantai.runtime import health
 
 admin.site.site_header = _("兰台 Lantai 业务后台")
 admin.site.site_title = _("兰台 Lantai")
@@ -13,7 +14,7 @@ admin.site.index_title = _("档案业务管理")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("search", search_views.search_page, name="search"),
     path("catalogue", views.open_catalogue, name="open-catalogue"),
     path("sitemap.xml", sitemap, {"sitemaps": {"items": OpenItemSitemap}}, name="sitemap"),

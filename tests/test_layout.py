@@ -18,7 +18,8 @@ def test_no_app_below_the_portal_has_a_page_of_the_portal():
     assert extending == []
 
 
-def test_no_app_below_the_portal_has_views_or_urls():
+def test_no_app_below_the_portal_has_views_or_urls_and_the_portal_runs_nothing():
+    assert not (LANTAI / "portal" / "management").exists()  # serve, worker, demo: runtime/
     found = [
         str(path.relative_to(LANTAI))
         for app in BELOW_THE_PORTAL

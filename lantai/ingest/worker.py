@@ -406,7 +406,7 @@ def tasks_waiting() -> bool:
 def worker_health(supervised: object | None) -> str:
     """``ok``, ``dead``, ``none`` (no worker anywhere, nothing waiting) or ``inline``.
 
-    ``supervised`` is the :class:`lantai.portal.server.Supervisor` of this process, if any.
+    ``supervised`` is the :class:`lantai.runtime.server.Supervisor` of this process, if any.
     Decisions: a supervised child that is down is ``dead`` whatever the database says (this
     server promised a worker); otherwise a fresh heartbeat from any machine is ``ok``; with
     none, ``dead`` if a task is due or running (nothing will ever run it), else ``none`` — a

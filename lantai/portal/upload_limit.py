@@ -8,7 +8,7 @@ Decisions:
   folder or zip in place.
 - **Answered before the body is read, at every layer.** ``lantai serve`` (waitress) answers from
   the headers before receiving the body and instead of ``100 Continue``
-  (:mod:`lantai.portal.waitress_limit`); this middleware answers for any other WSGI server and
+  (:mod:`lantai.runtime.waitress_limit`); this middleware answers for any other WSGI server and
   the test client from ``CONTENT_LENGTH`` before anything parses the body; the upload form
   shows the limit and its script refuses a bigger file before the browser sends it.
 - **The page is the portal's own** (``portal/errors/413.html``, in the portal's frame, Chinese

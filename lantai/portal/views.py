@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import Count
 from django.http import (
     FileResponse,
     HttpRequest,
     HttpResponse,
-    JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
@@ -18,29 +16,6 @@ from lantai.access import catalogue
 from lantai.access.publication import full_rendition, public_rendition
 from lantai.archive.models import Fonds, Item
 from lantai.archive.visibility import sees_unredacted
-from lantai.ingest.worker import worker_health
-from lantai.portal.server import supervised_worker
-
-
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers and tasks have a worker; load balancers and smoke tests.
-
-    ``worker`` is ``ok`` (a fresh heartbeat, or this server's worker starting), ``dead`` (503:
-    the worker ``serve`` supervises is down, or tasks wait and no worker anywhere has beaten
-    within a lease period), ``none`` (no worker anywhere, nothing waiting: a ``--no-worker``
-    site is healthy until work waits) or ``inline`` (tasks run in the request). See
-    :func:`lantai.ingest.worker.worker_health`.
-    """
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        worker = worker_health(supervised_worker())
-    except Exception:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    if worker == "dead":
-        return JsonResponse({"status": "error", "worker": worker}, status=503)
-    return JsonResponse({"status": "ok", "worker": worker})
 
 
 @require_safe

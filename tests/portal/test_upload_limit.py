@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 
-from lantai.portal.waitress_limit import create_server
+from lantai.runtime.waitress_limit import create_server
 from tests.factories import verified_login
 from tests.processes import run_lantai
 

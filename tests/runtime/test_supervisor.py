@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lantai.portal.server import Supervisor
+from lantai.runtime.server import Supervisor
 from tests.processes import run_lantai
 
 # A child that notes its PID, then exits with code 3 (or, with an argument, sleeps).

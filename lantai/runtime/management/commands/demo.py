@@ -8,8 +8,8 @@ from rich.table import Table
 from lantai.cli_base import LantaiCommand
 from lantai.ingest.batch import IngestError
 from lantai.ingest.engines import startup_lines
-from lantai.portal import demo
-from lantai.portal.server import serve
+from lantai.runtime import demo
+from lantai.runtime.server import serve
 from lantai.search.tasks import apply_if_free
 
 

@@ -36,7 +36,7 @@ class Command(LantaiCommand):
         parser.add_argument("--batch", action="store_true", help="处理完队列中现有任务后退出")
         # serve/demo start their worker with this: they have printed the notes themselves.
         parser.add_argument("--no-engine-notes", action="store_true", help=argparse.SUPPRESS)
-        # serve's child: stop when serve is gone (lantai/portal/server.py).
+        # serve's child: stop when serve is gone (lantai/runtime/server.py).
         parser.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options) -> None:

@@ -162,7 +162,7 @@ def serve(host: str, port: int, threads: int, with_worker: bool = True) -> None:
         start_worker()
     from django.conf import settings
 
-    from lantai.portal.waitress_limit import create_server
+    from lantai.runtime.waitress_limit import create_server
 
     logging.basicConfig()  # as waitress.serve does; idempotent
     server = create_server(

@@ -9,7 +9,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from lantai.portal import server
+from lantai.runtime import server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from lantai.cli_base import LantaiCommand
 from lantai.ingest.engines import startup_lines
-from lantai.portal.server import serve
+from lantai.runtime.server import serve
 
 
 def catch_up() -> None:
