@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "lantai.audit",
     "lantai.archive",
     "lantai.ingest",
+    "lantai.preservation",
     "lantai.search",
     "lantai.portal",
     "lantai.portal.staff.ingest",

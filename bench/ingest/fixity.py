@@ -1,4 +1,4 @@
-"""Fixity throughput: Lantai (``lantai.ingest.fixity.verify``) vs ``openssl dgst``.
+"""Fixity throughput: Lantai (``lantai.preservation.fixity.verify``) vs ``openssl dgst``.
 
 Creates ``--files`` files totalling ``--size`` GB of random data in a temporary directory (or
 ``--dir``), reads them once to warm the page cache (both tools then hash from memory, so the
@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from lantai.ingest.fixity import Entry, default_workers, verify
+from lantai.preservation.fixity import Entry, default_workers, verify
 
 CHUNK = 16 * 1024 * 1024
 

@@ -6,7 +6,7 @@ passes: create the batch as ``receiving`` in its own transaction, then extract, 
 and insert its items ``CHUNK`` at a time, each chunk in its own short transaction (a long
 ingest never holds the database's write lock for its whole length, so the server's worker can
 write between chunks) → mark it ``accepted`` together with its search-outbox rows → publish the
-AIPs (see :mod:`lantai.ingest.storage`).
+AIPs (see :mod:`lantai.preservation.storage`).
 
 All-or-nothing is kept by the batch's state: an exception undoes the receiving batch at once,
 a crash is undone by ``rollback.recover()`` at the next ingest or server start (see
@@ -34,8 +34,7 @@ from lantai.audit.chain import record, record_many
 from lantai.audit.context import current_actor
 from lantai.env import env_int, env_str
 from lantai.env import require_virus_check as virus_check_setting
-from lantai.ingest import rollback, storage
-from lantai.ingest.aip import AipBatch, check_events
+from lantai.ingest import rollback
 from lantai.ingest.checks import VIRUS_ITEMS, CheckContext, CheckResult, accepted, run_checks
 from lantai.ingest.errors import (  # noqa: F401 (IngestError, ServerFault re-exported)
     IngestError,
@@ -52,6 +51,8 @@ from lantai.ingest.records import Extracted, build_components, build_item, ref_c
 from lantai.ingest.report import IngestReport
 from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
+from lantai.preservation import storage
+from lantai.preservation.aip import AipBatch, check_events
 from lantai.search import outbox
 from lantai.text import ExtractResult, extract
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 
 from lantai.archive.models import Fonds, TransferBatch
-from lantai.ingest.fixity import digest_files
-from lantai.ingest.hashing import hash_file
 from lantai.ingest.submission import Submission, SubmittedFile
+from lantai.preservation.fixity import digest_files
+from lantai.preservation.hashing import hash_file
 from lantai.search import outbox
 
 

@@ -15,7 +15,7 @@ transaction that marks the batch accepted) nor public (``Item`` visibility requi
 accepted batch), so nobody sees them before they are undone.
 
 :func:`recover` is the start-up half: it aborts what a dead process left receiving, then
-finishes or discards the bags it left in the store's staging area (``lantai.ingest.storage``
+finishes or discards the bags it left in the store's staging area (``lantai.preservation.storage``
 holds the files; this module decides what becomes of them).
 """
 
@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
 from lantai.audit.chain import record
-from lantai.ingest import storage
+from lantai.preservation import storage
 from lantai.search.models import SearchOutbox
 
 

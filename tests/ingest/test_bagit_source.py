@@ -1,4 +1,4 @@
-"""Strict BagIt validation (lantai.ingest.bagcheck) and the bag source, on the LoC suite."""
+"""Strict BagIt validation (lantai.preservation.bagcheck) and the bag source, on the LoC suite."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from lantai.ingest.bagcheck import validate_bag
 from lantai.ingest.checks import CheckContext, accepted, run_checks
 from lantai.ingest.sources import open_submission
+from lantai.preservation.bagcheck import validate_bag
 from tests.ingest.builders import SHARED_DATA, require_shared_data
 
 SUITE = SHARED_DATA / "bagit-conformance"

@@ -100,7 +100,7 @@ def test_items_of_a_batch_still_receiving_are_not_public(fonds):
 
 
 def test_serve_start_undoes_a_receiving_batch_and_schedules_pending_indexing(fonds, settings):
-    from lantai.ingest import storage
+    from lantai.preservation import storage
     from lantai.runtime.management.commands.serve import catch_up
 
     batch = TransferBatch.objects.create(fonds=fonds, code="J001-CRASHED", state="receiving")

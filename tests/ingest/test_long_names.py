@@ -9,7 +9,7 @@ from django.conf import settings
 
 from lantai.archive.models import Component
 from lantai.ingest.batch import ingest
-from lantai.ingest.names import NAME_MAX, storage_name, storage_path
+from lantai.preservation.names import NAME_MAX, storage_name, storage_path
 from tests.ingest.builders import row
 from tests.ingest.test_pdf_pages import text_pdf
 

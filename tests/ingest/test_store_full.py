@@ -7,9 +7,9 @@ import errno
 import pytest
 
 from lantai.archive.models import Component, Item, TransferBatch
-from lantai.ingest import aip, storage
 from lantai.ingest.batch import ingest
 from lantai.ingest.errors import ServerFault
+from lantai.preservation import aip, storage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -161,7 +161,7 @@ def manual_result(code: str, passed: bool, note: str, operator: str) -> CheckRes
 def run_checks(submission: Submission, context: CheckContext | None = None) -> list[CheckResult]:
     """Run every automatable item, fold in reading problems and manual results; in code order."""
     from lantai.ingest.checks import authenticity, integrity, security, usability
-    from lantai.ingest.fixity import digest_files
+    from lantai.preservation.fixity import digest_files
 
     context = context or CheckContext()
     digest_files(submission, workers=context.workers)

@@ -34,8 +34,8 @@ from lantai.ingest.checks.characters import mojibake
 from lantai.ingest.checks.formats import EXTENSIONS, identify
 from lantai.ingest.checks.numbering import capacity_failures, overflow_hint
 from lantai.ingest.checks.values import parse_date, parse_int, special_characters, value, where
-from lantai.ingest.fixity import _matches
 from lantai.ingest.submission import Submission, SubmittedItem
+from lantai.preservation.fixity import _matches
 
 
 def digests_match(submission: Submission, context: CheckContext) -> CheckResult:

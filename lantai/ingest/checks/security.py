@@ -7,7 +7,7 @@
   by an operator, see ``checks.manual_result``
 - 4-8 (Lantai) package structure safety: no path escapes, absolute paths, links, device files,
   zip bombs (reading problems); a name too long to store fails with a rename instruction, a
-  name the AIP must shorten (``lantai.ingest.names``, 255-byte limit) is a warning
+  name the AIP must shorten (``lantai.preservation.names``, 255-byte limit) is a warning
 - 4-9 (Lantai) no executable program or macro code: MZ/ELF/Mach-O headers, ``#!`` scripts,
   ``vbaProject.bin`` in OOXML, VBA streams in OLE files, JavaScript in PDF (from the document's
   objects, :mod:`lantai.ingest.checks.pdfscript`)
@@ -28,8 +28,8 @@ from lantai.ingest.checks import CheckContext, CheckResult, clamav, make, not_pe
 from lantai.ingest.checks.formats import identify
 from lantai.ingest.checks.openers import OPEN_LIMIT
 from lantai.ingest.checks.pdfscript import has_javascript
-from lantai.ingest.names import PATH_MAX, shortened, storage_path, too_long
 from lantai.ingest.submission import Submission, SubmittedFile
+from lantai.preservation.names import PATH_MAX, shortened, storage_path, too_long
 
 NO_CLAMAV = "未检测到 ClamAV (clamd)"
 _SCRIPT = re.compile(rb"<script[\s>]", re.IGNORECASE)

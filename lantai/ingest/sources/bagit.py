@@ -23,12 +23,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lantai.ingest.bagcheck import BagReport, validate_bag
 from lantai.ingest.files import is_system_file
 from lantai.ingest.sources import folder
 from lantai.ingest.sources.catalogue import find_catalogue
 from lantai.ingest.sources.grid import header_key
 from lantai.ingest.submission import CANONICAL_FIELDS, Submission, SubmittedFile, SubmittedItem
+from lantai.preservation.bagcheck import BagReport, validate_bag
 
 KIND = "bagit"
 _BAGIT_LABELS = {"external-identifier": "ref_code", "external-description": "description"}

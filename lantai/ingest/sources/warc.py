@@ -48,8 +48,8 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from lantai.ingest.errors import temp_disk_full
-from lantai.ingest.hashing import BLOCK_SIZE
 from lantai.ingest.submission import Submission, SubmittedFile, SubmittedItem, nfc
+from lantai.preservation.hashing import BLOCK_SIZE
 
 KIND = "warc"
 HTML_TYPES = ("text/html", "application/xhtml+xml")

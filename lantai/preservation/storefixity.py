@@ -4,7 +4,7 @@
 in a bag's ``data/metadata.json`` or ``bag-info.txt``, an edited manifest, an extra file in a
 bag or a stored file replaced by a symbolic link all passed. Design decisions:
 
-- A bag is checked by :func:`lantai.ingest.bagcheck.validate_bag`, the strict RFC 8493
+- A bag is checked by :func:`lantai.preservation.bagcheck.validate_bag`, the strict RFC 8493
   validator ingest uses (tag manifests, payload manifests, Payload-Oxum, completeness, links),
   not by a second implementation. It reads each payload file once and computes SHA-256 + SM3
   as it goes, so the database comparison reuses those digests: every payload file is still
@@ -37,8 +37,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lantai.ingest.fixity import Entry, verify
-from lantai.ingest.hashing import Progress
+from lantai.preservation.fixity import Entry, verify
+from lantai.preservation.hashing import Progress
 
 _QUOTED = re.compile(r"「([^」]+)」")
 _TAG_MANIFEST = re.compile(r"^tagmanifest-[A-Za-z0-9]+\.txt$")
@@ -133,7 +133,7 @@ def check_bags(
 
 
 def check_bag(root: Path, bag: str, expected: list[Expected]) -> BagOutcome:
-    from lantai.ingest.bagcheck import validate_bag  # bagcheck imports fixity, as we do
+    from lantai.preservation.bagcheck import validate_bag  # bagcheck imports fixity, as we do
 
     path = root / bag
     if not path.is_dir() or path.is_symlink():

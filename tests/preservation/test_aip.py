@@ -1,4 +1,4 @@
-"""AIP writer (lantai.ingest.aip): one BagIt bag per item, atomic, with SHA-256 + SM3."""
+"""AIP writer (lantai.preservation.aip): one BagIt bag per item, atomic, with SHA-256 + SM3."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from lantai.ingest import aip
 from lantai.ingest.checks import CheckContext, run_checks
-from lantai.ingest.fixity import manifest_entries, verify
 from lantai.ingest.sources import open_submission
 from lantai.ingest.sources.bagit import validate_bag
 from lantai.ingest.submission import SubmittedFile, SubmittedItem
+from lantai.preservation import aip
+from lantai.preservation.fixity import manifest_entries, verify
 from tests.ingest.builders import pdf_bytes
 
 
@@ -105,7 +105,7 @@ def test_leftover_temp_directories_are_removed(tmp_path):
 
 
 def test_stored_aips_are_reverified_and_a_changed_file_is_named(tmp_path):
-    from lantai.ingest.fixity import verify_bags
+    from lantai.preservation.fixity import verify_bags
 
     bags = []
     for n in range(3):

@@ -29,9 +29,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from lantai.archive.models import Component, Item
 from lantai.audit.chain import record, record_many
 from lantai.cli_base import LantaiCommand
-from lantai.ingest import rollback, storage
-from lantai.ingest.fixity import default_workers
-from lantai.ingest.storefixity import (
+from lantai.ingest import rollback
+from lantai.preservation import storage
+from lantai.preservation.fixity import default_workers
+from lantai.preservation.storefixity import (
     BagOutcome,
     Break,
     Expected,

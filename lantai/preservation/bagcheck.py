@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lantai.ingest.files import is_system_file, unsafe_name_reason, walk
-from lantai.ingest.fixity import Entry, unescape_manifest_path, verify
+from lantai.preservation.fixity import Entry, unescape_manifest_path, verify
 
 _VERSION = re.compile(r"^BagIt-Version: ([0-9]+)\.([0-9]+)$")
 _ENCODING = re.compile(r"^Tag-File-Character-Encoding: (\S+)$")

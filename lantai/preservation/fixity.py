@@ -25,7 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lantai.ingest.hashing import (
+from lantai.preservation.hashing import (
     BLOCK_SIZE,
     STORED_ALGORITHMS,
     Progress,

@@ -1,4 +1,4 @@
-"""Streaming digests and fixity (lantai.ingest.hashing, lantai.ingest.fixity)."""
+"""Streaming digests and fixity (lantai.preservation.hashing, lantai.preservation.fixity)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import hashlib
 import io
 from concurrent.futures import ThreadPoolExecutor
 
-from lantai.ingest import hashing
-from lantai.ingest.fixity import Entry, hash_file_split, verify
+from lantai.preservation import hashing
+from lantai.preservation.fixity import Entry, hash_file_split, verify
 
 
 class EndlessZeros(io.RawIOBase):

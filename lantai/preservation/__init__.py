@@ -1,0 +1,11 @@
+"""Keeping what was received safe for decades (长期保存): the store and its layout (``storage``),
+the BagIt package writer (``aip``) with durable writes (``durable``) and streaming digests
+(``hashing``, SHA-256 and SM3), storage names that fit any file system (``names``), whole-bag
+validation (``bagcheck``), and fixity over the store (``fixity``, ``storefixity``,
+``lantai fixity``).
+
+Plain Python except the ``lantai fixity`` command. It writes and checks what ingest received:
+it reads ingest's plain data types (``lantai.ingest.submission``, ``files``, the format
+identification of ``checks.formats``) and ingest's orchestration (``lantai.ingest.batch``,
+``rollback``) calls it. See architecture §9.
+"""
