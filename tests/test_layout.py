@@ -51,3 +51,14 @@ def test_every_architecture_reference_names_a_section_that_exists():
         for first, last in re.findall(r"architecture §(\d+)(?:–(\d+))?", text):
             for number in {int(first), int(last or first)}:
                 assert number in sections, f"{path}: architecture §{number}"
+
+
+def test_no_module_grows_past_400_lines():
+    """Small modules: a module past 400 lines is split by what its parts do."""
+    long = {
+        str(path.relative_to(LANTAI)): lines
+        for path in LANTAI.rglob("*.py")
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text("utf-8").splitlines())) > 400
+    }
+    assert long == {}

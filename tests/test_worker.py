@@ -259,7 +259,7 @@ def aged(path: Path, minutes: int) -> Path:
 def test_start_up_removes_orphaned_uploads_and_scratch_but_not_what_a_task_needs(queued):
     from django_tasks_db.models import DBTaskResult
 
-    from lantai.ingest.worker import sweep_orphans
+    from lantai.ingest.scratch import sweep_orphans
 
     result, needed = waiting_upload(queued)
     aged(needed, 60)
@@ -343,7 +343,8 @@ def unpack_and_finish(path: str, outcome: str) -> str:
 def test_a_finished_task_leaves_neither_its_unpacked_copy_nor_its_upload(queued, outcome):
     from django_tasks_db.models import DBTaskResult
 
-    from lantai.ingest.worker import LeasedWorker, new_worker_id, scratch_dir
+    from lantai.ingest.scratch import scratch_dir
+    from lantai.ingest.worker import LeasedWorker, new_worker_id
 
     folder = Path(queued.UPLOAD_DIR) / uuid.uuid4().hex
     folder.mkdir(parents=True)

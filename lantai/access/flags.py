@@ -8,10 +8,8 @@ itself does not spread them.
 
 Heuristics, chosen for a human reviewer who sees every flag:
 
-- Digits: a number is read only as a whole run (never inside a longer run of digits), so an ID
-  number does not also yield a phone number. ID cards need a valid province code and birth date;
-  18-digit ones also the ISO 7064 MOD 11-2 check digit (a random 18-digit number is not flagged).
-  Bank cards are 16–19 digit runs (or groups of four) passing Luhn that are not ID-shaped.
+- Digits: ID cards, bank cards and phone numbers as :mod:`lantai.access.identifiers` reads them
+  (whole runs only; ID cards with a valid region, birth date and check digit; Luhn for cards).
 - Personnel names: a common surname plus one or two characters, within ``NAME_WINDOW`` characters
   of a context word (任免, 处分, 病历…) or anywhere when the title has one. The name must end in a
   way only names end (同志, 党籍, "，男，"…), or, after a word that introduces a person (免去,
@@ -27,12 +25,11 @@ Heuristics, chosen for a human reviewer who sees every flag:
 from __future__ import annotations
 
 import bisect
-import datetime
 import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from lantai.access.identifiers import Found, bank_cards, digits, id_cards, phones
 from lantai.access.redaction import find_terms, merge_spans
 
 NAME_WINDOW = 40
@@ -67,28 +64,6 @@ class Flag:
 def _words(spaced: str) -> tuple[str, ...]:
     return tuple(spaced.split())
 
-
-# 11–65 mainland provinces, 71 Taiwan, 81–83 residence permits (HK, Macau, Taiwan).
-PROVINCES = frozenset(_words("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46"))
-PROVINCES |= frozenset(_words("50 51 52 53 54 61 62 63 64 65 71 81 82 83"))
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
-
-_DIGITS = r"[0-9０-９]"
-ID18 = re.compile(rf"(?<!{_DIGITS}){_DIGITS}{{17}}[0-9０-９XxＸｘ](?![0-9０-９XxＸｘ])")
-ID15 = re.compile(rf"(?<!{_DIGITS}){_DIGITS}{{15}}(?!{_DIGITS})")
-BANK = re.compile(
-    rf"(?<!{_DIGITS})(?:{_DIGITS}{{16,19}}|{_DIGITS}{{4}}(?:[ -]{_DIGITS}{{4}}){{3}}"
-    rf"(?:[ -]{_DIGITS}{{1,3}})?)(?![0-9０-９XxＸｘ])"
-)
-MOBILE = re.compile(
-    rf"(?<!{_DIGITS})(?:\+?86[ -]?)?1[3-9]{_DIGITS}(?:[ -]?{_DIGITS}{{4}}){{2}}(?!{_DIGITS})"
-)
-# Area code 010, 02x or 0[3-9]xx; local numbers start with 2–9.
-LANDLINE = re.compile(
-    rf"(?<!{_DIGITS})(?:0(?:10|2{_DIGITS}|[3-9]{_DIGITS}{{2}})-?|[(（]0{_DIGITS}{{2,3}}[)）]\s?)"
-    rf"[2-9]{_DIGITS}{{6,7}}(?!{_DIGITS})"
-)
 
 _LEVEL = "(绝密|机密|秘密)"
 _TERM = r"(?:\s*[★☆*]\s*(?:\d+\s*(?:年|个月)|长期)?)"
@@ -158,7 +133,7 @@ def scan(
 
 
 def _scan_one(text: str, terms: tuple[str, ...], field: str, title_word: str | None) -> list[Flag]:
-    found = _id_cards(text) + _bank_cards(text) + _phones(text) + _classification(text)
+    found = id_cards(text) + bank_cards(text) + phones(text) + _classification(text)
     kept = _dedupe(found + _sensitive_terms(text, terms) + _personnel_names(text, title_word))
     # Excerpts come from a copy with every flagged number masked, so that the context of one
     # flag does not show the digits of its neighbour.
@@ -167,9 +142,6 @@ def _scan_one(text: str, terms: tuple[str, ...], field: str, title_word: str | N
         Flag(kind, LABELS[kind], _excerpt(masked, start, end), start, end, why, field)
         for kind, start, end, why in kept
     ]
-
-
-Found = tuple[str, int, int, str]
 
 
 def _dedupe(found: list[Found]) -> list[Found]:
@@ -210,87 +182,6 @@ class _Spans:
             if distance <= reach and (best is None or distance < best[0]):
                 best = (distance, self.items[j])
         return best[1] if best else None
-
-
-_ASCII_DIGITS = str.maketrans("０１２３４５６７８９ｘＸx", "0123456789XXX")
-_NOT_DIGIT = re.compile(r"[^0-9X]")
-
-
-def _digits(s: str) -> str:
-    """ASCII digits (and X) of a match, whatever its width or separators."""
-    return _NOT_DIGIT.sub("", s.translate(_ASCII_DIGITS))
-
-
-def _valid_date(year: int, month: int, day: int) -> bool:
-    try:
-        born = datetime.date(year, month, day)
-    except ValueError:
-        return False
-    # Only the year is compared with today (cheap, and a birth later this year is harmless).
-    return 1850 <= born.year <= time.localtime().tm_year
-
-
-def id_card_reason(number: str) -> str | None:
-    """Why ``number`` (ASCII digits/X) is a plausible ID number, or None."""
-    if number[:2] not in PROVINCES:
-        return None
-    if len(number) == 18:
-        if not _valid_date(int(number[6:10]), int(number[10:12]), int(number[12:14])):
-            return None
-        if _check_digit(number) != number[17]:
-            return None
-        return "18 位身份证号，地区码与出生日期有效，校验码正确"
-    if len(number) == 15 and _valid_date(
-        1900 + int(number[6:8]), int(number[8:10]), int(number[10:12])
-    ):
-        return "15 位旧式身份证号，地区码与出生日期有效（旧号无校验码）"
-    return None
-
-
-def _id_shaped(number: str) -> bool:
-    """Province code and birth date of an ID, whatever the check digit (not a bank card)."""
-    return len(number) == 18 and id_card_reason(number[:17] + _check_digit(number)) is not None
-
-
-def _check_digit(number: str) -> str:
-    """ISO 7064 MOD 11-2 check digit of the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(number[:17], ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11]
-
-
-def _id_cards(text: str) -> list[Found]:
-    matches = [m for pattern in (ID18, ID15) for m in pattern.finditer(text)]
-    reasons = ((m, id_card_reason(_digits(m.group()))) for m in matches)
-    return [("id_card", m.start(), m.end(), why) for m, why in reasons if why]
-
-
-def luhn_ok(number: str) -> bool:
-    total = 0
-    for i, d in enumerate(reversed(number)):
-        n = int(d) * (2 if i % 2 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
-
-
-def _bank_cards(text: str) -> list[Found]:
-    found = []
-    for m in BANK.finditer(text):
-        number = _digits(m.group())
-        if 16 <= len(number) <= 19 and not _id_shaped(number) and luhn_ok(number):
-            why = f"{len(number)} 位数字，通过 Luhn 校验，疑为银行卡号"
-            found.append(("bank_card", m.start(), m.end(), why))
-    return found
-
-
-def _phones(text: str) -> list[Found]:
-    return [
-        ("phone", m.start(), m.end(), why)
-        for pattern, why in (
-            (MOBILE, "11 位手机号码（1[3-9] 开头）"),
-            (LANDLINE, "带区号的固定电话号码"),
-        )
-        for m in pattern.finditer(text)
-    ]
 
 
 def _classification(text: str) -> list[Found]:
@@ -378,7 +269,7 @@ def _given_name(text: str, start: int, surname_end: int, introduced: bool) -> st
 def _mask_digits(match: str, kind: str) -> str:
     """Keep the first and last digits so a reviewer can compare; star the middle."""
     keep_head, keep_tail = DIGIT_KINDS[kind]
-    if kind == "id_card" and len(_digits(match)) == 15:
+    if kind == "id_card" and len(digits(match)) == 15:
         keep_tail = 3
     positions = [i for i, c in enumerate(match) if c.isdigit() or c in "XxＸｘ"]
     hidden = set(positions[keep_head : len(positions) - keep_tail])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import errno
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,14 +47,19 @@ from lantai.ingest.identity import (
     earlier_accepted,
     transfer_number,
 )
-from lantai.ingest.records import Extracted, build_components, build_item, ref_codes_for
+from lantai.ingest.records import (
+    Extracted,
+    build_components,
+    build_item,
+    extracted_chunks,
+    ref_codes_for,
+)
 from lantai.ingest.report import IngestReport
 from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
 from lantai.preservation import storage
 from lantai.preservation.aip import AipBatch, check_events
 from lantai.search import outbox
-from lantai.text import ExtractResult, extract
 
 log = logging.getLogger(__name__)
 
@@ -248,35 +253,6 @@ def _register_returned(
     return batch
 
 
-def _assemble(items: list[SubmittedItem], results: Iterator[ExtractResult]) -> list[Extracted]:
-    """Group the text pipeline's results (one per file, in order) by item."""
-    extracted = []
-    for item in items:
-        texts, first = {}, None
-        for submitted in item.files:
-            result = next(results)
-            first = first or result
-            if result.body:
-                texts[submitted.name] = result.body
-        extracted.append(Extracted(texts, first))
-    return extracted
-
-
-def _extracted_chunks(
-    sources: list[SubmittedItem],
-) -> Iterator[tuple[int, list[SubmittedItem], list[Extracted]]]:
-    """(start, chunk, texts) for each chunk, in order; one chunk's texts are held at a time.
-
-    Extraction stays in this process: on 2 cores the AIP threads, the database and the index
-    already keep more than one core busy, and worker processes measured no faster for plain
-    text (5 % for HTML) while adding ~180 MB (see bench/ingest/RESULTS.md)."""
-    size = chunk_size()
-    for start in range(0, len(sources), size):
-        chunk = sources[start : start + size]
-        paths = (f.path for item in chunk for f in item.files)
-        yield start, chunk, _assemble(chunk, map(extract, paths))
-
-
 def _accept(
     submission: Submission,
     fields: dict,
@@ -343,7 +319,7 @@ def _store_items(receiving: Receiving, sources: list[SubmittedItem]) -> list[tup
     """
     stored: list[tuple[str, str]] = []
     batch, progress, total = receiving.batch, receiving.progress, len(sources)
-    for start, chunk, extracted in _extracted_chunks(sources):
+    for start, chunk, extracted in extracted_chunks(sources, chunk_size()):
         progress("提取文本", start + len(chunk), total)
         with transaction.atomic():
             before = rollback.counters(batch.fonds)

@@ -9,7 +9,8 @@ The stable API is what this module exports; everything in the underscored module
 * ``_backend_tantivy`` — documents, generations, facets
 * ``_snippets``  — highlights cut from the ORIGINAL text via a folded→original offset map
 * ``_store``     — generation directories and the atomic ``CURRENT`` swap
-* ``_index``     — ``SearchIndex`` and ``rebuild``
+* ``_index``     — ``SearchIndex``: the writer, reloading and searching
+* ``_rebuild``   — ``rebuild`` (a whole generation aside) and ``prepare``
 * ``_ranking``   — the top hits, through exact shortcuts (``_tiers``, ``_impact``) when possible
 * ``_counting``  — totals and facets, estimated from a fixed sample when the set is huge
 
@@ -21,16 +22,9 @@ Typical use::
     result = index.search('档案 -草稿 date:2019..2021', AccessScope.public())
 """
 
-from ._index import (
-    FACET_NAMES,
-    MAX_PER_PAGE,
-    Prepared,
-    RebuildStats,
-    SearchIndex,
-    prepare,
-    rebuild,
-)
+from ._index import FACET_NAMES, MAX_PER_PAGE, SearchIndex
 from ._query import parse as parse_query
+from ._rebuild import Prepared, RebuildStats, prepare, rebuild
 from ._schema import SCHEMA_VERSION
 from ._types import (
     AccessScope,
