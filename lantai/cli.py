@@ -75,19 +75,12 @@ def migrate_if_needed() -> None:
 def guarded(step) -> int:
     """Run a start-up step outside any command's own error handling: a full disk or a crash
     is one line (and exit 75 or 70), never a traceback."""
-    from lantai.cli_base import database_out_of_space, disk_full_message, write_crash_log
-    from lantai.faults import DISK_FULL_EXIT, disk_full
+    from lantai.cli_base import report_failure
 
     try:
         step()
     except Exception as error:
-        logfile = write_crash_log()
-        if disk_full(error) or database_out_of_space(error):
-            sys.stderr.write(disk_full_message(error) + "\n")
-            return DISK_FULL_EXIT
-        where = f"详情已写入 {logfile}" if logfile else f"（{type(error).__name__}）"
-        sys.stderr.write(f"内部错误：数据库初始化/升级未能完成，{where}\n")
-        return 70
+        return report_failure(error, "数据库初始化/升级")
     return 0
 
 

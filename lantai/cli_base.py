@@ -64,19 +64,21 @@ class LantaiCommand(BaseCommand):
         except SystemExit:
             raise
         except Exception as error:
-            logfile = write_crash_log()
-            if disk_full(error) or database_out_of_space(error):
-                sys.stderr.write(disk_full_message(error) + "\n")
-                sys.exit(DISK_FULL_EXIT)
-            where = (
-                f"详情已写入 {logfile}"
-                if logfile
-                else f"（{type(error).__name__}：{summary(error)}）"
-            )
-            sys.stderr.write(f"内部错误：命令未能完成，{where}\n")
-            sys.exit(70)
+            sys.exit(report_failure(error, "命令"))
         finally:
             connections.close_all()
+
+
+def report_failure(error: Exception, what: str) -> int:
+    """One line for an unexpected failure of ``what`` (a command, a start-up step), the
+    traceback in the crash log; the exit code: 75 for a full disk, 70 otherwise."""
+    logfile = write_crash_log()
+    if disk_full(error) or database_out_of_space(error):
+        sys.stderr.write(disk_full_message(error) + "\n")
+        return DISK_FULL_EXIT
+    where = f"详情已写入 {logfile}" if logfile else f"（{type(error).__name__}：{summary(error)}）"
+    sys.stderr.write(f"内部错误：{what}未能完成，{where}\n")
+    return 70
 
 
 def write_crash_log() -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,12 +11,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_lantai(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """``lantai ARGS`` with ``LANTAI_DATA_DIR=data_dir`` on SQLite (any database URL the test
-    run uses is dropped, so the child never touches the test database). A ``LANTAI_FAULT_*``
-    setting runs it through ``tests.faultinject``, which kills it at that moment."""
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a server the test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def lantai_environ(data_dir: Path, **env: str) -> dict[str, str]:
+    """The environment of a child ``lantai`` on ``data_dir`` with SQLite: any database URL the
+    test run uses is dropped, so the child never touches the test database."""
     environ = {k: v for k, v in os.environ.items() if k != "LANTAI_DATABASE_URL"}
     environ.update(LANTAI_DATA_DIR=str(data_dir), **env)
+    return environ
+
+
+def run_lantai(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """``lantai ARGS`` in :func:`lantai_environ`. A ``LANTAI_FAULT_*`` setting runs it through
+    ``tests.faultinject``, which kills it at that moment."""
+    environ = lantai_environ(data_dir, **env)
     entry = "lantai"
     if any(name.startswith("LANTAI_FAULT_") for name in env):
         entry = "tests.faultinject"

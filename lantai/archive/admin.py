@@ -40,14 +40,10 @@ FINAL_BATCH_STATES = frozenset({"accepted", "returned"})
 FONDS_FILTER = ("fonds", admin.RelatedOnlyFieldListFilter)
 
 
-def assigned_fonds(user) -> models.QuerySet[Fonds]:
-    """The fonds ``user`` works on in the admin (all of them only for a superuser)."""
-    return Fonds.objects.assigned_to(user)
-
-
 def scoped(model: type[models.Model], user) -> models.QuerySet:
-    """``model``'s rows that belong to one of ``user``'s fonds."""
-    fonds = assigned_fonds(user)
+    """``model``'s rows that belong to one of ``user``'s fonds (all of them only for a
+    superuser)."""
+    fonds = Fonds.objects.assigned_to(user)
     if model is Fonds:
         return fonds
     if model is Component:

@@ -59,11 +59,6 @@ def _superuser(user: Any) -> bool:
     ) and _verified(user)
 
 
-def is_superuser(user: Any) -> bool:
-    """An active superuser in a verified session (development only)."""
-    return _superuser(user)
-
-
 def _fonds_staff(user: Any) -> bool:
     """Whether ``user`` acts as fonds staff now (active, verified, with the permission)."""
     return bool(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from lantai.search import WriterBusy
 from lantai.search.indexer import apply_unless_full
 from lantai.search.models import SearchOutbox
 
@@ -24,8 +25,6 @@ def apply_if_free() -> bool:
     """Apply the outbox unless another process holds a writer (the worker's task applies it
     then) or the index disk is full (see :func:`~lantai.search.indexer.apply_unless_full`);
     whether the index is now up to date."""
-    from lantai.search import WriterBusy
-
     if not SearchOutbox.objects.exists():
         return True
     try:

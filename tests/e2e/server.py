@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,8 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.processes import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The machine may have no internet: without these Chromium floods refused connections.
@@ -84,12 +85,6 @@ class DemoServer:
                 "SELECT code FROM archive_transferbatch WHERE state = 'accepted' ORDER BY code"
             ).fetchall()
         return [code for (code,) in rows]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def child_env(data_dir: Path) -> dict[str, str]:

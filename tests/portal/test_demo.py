@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +12,7 @@ from django.core.management import call_command
 
 from lantai.archive.models import Fonds, Item
 from lantai.audit.verify import verify
+from tests.processes import free_port, lantai_environ
 
 
 def test_demo_loads_sample_archive_with_mixed_categories_and_scripts(db):
@@ -36,17 +35,10 @@ def test_demo_is_idempotent(db):
     assert Item.objects.count() == count
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.timeout_sensitive
 def test_demo_command_serves_healthz_from_a_fresh_data_dir(tmp_path):
-    port = _free_port()
-    environ = {k: v for k, v in os.environ.items() if k != "LANTAI_DATABASE_URL"}
-    environ["LANTAI_DATA_DIR"] = str(tmp_path / "var")
+    port = free_port()
+    environ = lantai_environ(tmp_path / "var")
     process = subprocess.Popen(
         [sys.executable, "-m", "lantai", "demo", "--port", str(port)],
         env=environ,

@@ -4,7 +4,6 @@ from ``lantai serve`` itself — and the upload form names the limit."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from django.core.handlers.wsgi import WSGIHandler
 
 from lantai.runtime.waitress_limit import create_server
 from tests.factories import verified_login
-from tests.processes import run_lantai
+from tests.processes import free_port, lantai_environ, run_lantai
 
 LIMIT = 4096
 URL = "/staff/ingest/"
@@ -157,19 +156,12 @@ def test_waitress_still_serves_requests_under_the_limit_and_its_own_errors(waitr
 # --- lantai serve, end to end ----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.timeout_sensitive
 def test_lantai_serve_refuses_an_oversized_upload_before_the_body(tmp_path):
     data = tmp_path / "var"
     assert run_lantai(data, "fonds", "add", "J001", "测试全宗").returncode == 0
-    port = _free_port()
-    environ = {k: v for k, v in os.environ.items() if k != "LANTAI_DATABASE_URL"}
-    environ.update(LANTAI_DATA_DIR=str(data), LANTAI_UPLOAD_MAX_BYTES=str(1024 * 1024))
+    port = free_port()
+    environ = lantai_environ(data, LANTAI_UPLOAD_MAX_BYTES=str(1024 * 1024))
     serve = subprocess.Popen(
         [sys.executable, "-m", "lantai", "serve", "--port", str(port)],
         env=environ,

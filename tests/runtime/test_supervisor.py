@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from lantai.runtime.server import Supervisor
-from tests.processes import run_lantai
+from tests.processes import free_port, lantai_environ, run_lantai
 
 # A child that notes its PID, then exits with code 3 (or, with an argument, sleeps).
 CHILD = """
@@ -89,12 +88,6 @@ def test_stopping_the_supervisor_stops_and_reaps_its_worker(tmp_path):
     assert child.restarts == 0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def healthz(port: int) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
@@ -118,10 +111,7 @@ def test_serve_restarts_a_killed_worker_and_stops_it_on_exit(tmp_path):
     data = tmp_path / "var"
     assert run_lantai(data, "fonds", "add", "J001", "测试全宗").returncode == 0
     port = free_port()
-    environ = {k: v for k, v in os.environ.items() if k != "LANTAI_DATABASE_URL"}
-    environ.update(
-        LANTAI_DATA_DIR=str(data), LANTAI_TASKS_INLINE="0", LANTAI_WORKER_HEARTBEAT_SECONDS="1"
-    )
+    environ = lantai_environ(data, LANTAI_TASKS_INLINE="0", LANTAI_WORKER_HEARTBEAT_SECONDS="1")
     serve = subprocess.Popen(
         [sys.executable, "-m", "lantai", "serve", "--port", str(port)],
         env=environ,
@@ -149,10 +139,7 @@ def test_serve_restarts_a_killed_worker_and_stops_it_on_exit(tmp_path):
 def test_a_worker_whose_server_was_killed_stops_by_itself(tmp_path):
     data = tmp_path / "var"
     assert run_lantai(data, "fonds", "add", "J001", "测试全宗").returncode == 0
-    environ = {k: v for k, v in os.environ.items() if k != "LANTAI_DATABASE_URL"}
-    environ.update(
-        LANTAI_DATA_DIR=str(data), LANTAI_TASKS_INLINE="0", LANTAI_WORKER_HEARTBEAT_SECONDS="1"
-    )
+    environ = lantai_environ(data, LANTAI_TASKS_INLINE="0", LANTAI_WORKER_HEARTBEAT_SECONDS="1")
     serve = subprocess.Popen(
         [sys.executable, "-m", "lantai", "serve", "--port", str(free_port())],
         env=environ,
