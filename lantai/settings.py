@@ -58,9 +58,10 @@ OPEN_RULES = env_mapping_int("LANTAI_OPEN_RULES", {})
 SENSITIVE_TERMS = env_list("LANTAI_SENSITIVE_TERMS", [])
 
 INSTALLED_APPS = [
-    # django.contrib.admin with an OTP-aware default site (lantai/access/totp.py).
-    "lantai.access.totp.LantaiAdminConfig",
+    # django.contrib.admin with an OTP-aware default site (lantai/accounts/totp.py).
+    "lantai.accounts.totp.LantaiAdminConfig",
     # Before django.contrib.auth, so that its ``createsuperuser`` (a refusal) replaces Django's.
+    "lantai.accounts",
     "lantai.access",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -204,7 +205,7 @@ TASK_MAX_ATTEMPTS = env_int("LANTAI_TASK_MAX_ATTEMPTS", 2, minimum=1, maximum=20
 LOGIN_URL = "/account/login/"
 LOGIN_REDIRECT_URL = "/account/"
 LOGOUT_REDIRECT_URL = "/"
-# Login throttle (lantai/access/throttle.py): failures counted per username and per client
+# Login throttle (lantai/accounts/throttle.py): failures counted per username and per client
 # address within a sliding window; the address limit is looser (reading rooms share one).
 LOGIN_FAILURES_PER_USER = env_int("LANTAI_LOGIN_FAILURES_PER_USER", 5, minimum=1, maximum=100)
 LOGIN_FAILURES_PER_IP = env_int("LANTAI_LOGIN_FAILURES_PER_IP", 20, minimum=1, maximum=10000)

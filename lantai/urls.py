@@ -21,7 +21,7 @@ urlpatterns = [
     path("item/<str:ref_code>/file/<int:component_id>", delivery.deliver, name="deliver"),
     path("item/<path:ref_code>", views.item_detail, name="item"),
     # The back office signs in through the portal's throttled, TOTP-aware login (ahead of the
-    # admin site's own /admin/login/); admin.site is lantai.access.totp.LantaiAdminSite.
+    # admin site's own /admin/login/); admin.site is lantai.accounts.totp.LantaiAdminSite.
     path("admin/login/", accounts.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("account/", include("lantai.portal.account_urls")),

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lantai.access import throttle
+from lantai.accounts import throttle
 from tests.factories import make_fonds, make_item, make_user
 
 

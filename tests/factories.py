@@ -7,7 +7,7 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from lantai.access.roles import assign_role
+from lantai.accounts.roles import assign_role
 from lantai.archive.allocation import allocate
 from lantai.archive.models import Fonds, Item
 
@@ -49,7 +49,7 @@ def verified_login(client, user) -> None:
     """Sign ``user`` in as staff must: with a TOTP code, so the session is OTP-verified.
 
     ``client.force_login`` alone opens a password-only session, which staff pages and closed
-    records refuse (lantai/access/totp.py); this gives the user a confirmed device if they have
+    records refuse (lantai/accounts/totp.py); this gives the user a confirmed device if they have
     none and records it in the session as ``django_otp.login`` does after a valid code."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice

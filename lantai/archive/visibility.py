@@ -7,7 +7,7 @@
   security and audit administration apart from the records themselves.
 - A superuser (development only; production has none) sees everything.
 - Staff privileges count only in a session verified with a TOTP code
-  (:mod:`lantai.access.totp`): a web request's user carries ``is_verified`` (django-otp's
+  (:mod:`lantai.accounts.totp`): a web request's user carries ``is_verified`` (django-otp's
   middleware), and an unverified one sees what the public sees. A user object without it comes
   from the server side (the ``lantai`` command, tasks), where the operator is trusted.
 
@@ -21,7 +21,7 @@ Decisions:
   page, export and search filter uses; this module holds the conditions they are built from.
 - **A permission, not a role list**: fonds-scoped work is "holds ``archive.view_item``"
   (:data:`FONDS_WORK_PERMISSION`). The roles that carry it are defined in
-  ``lantai.access.roles`` (档案员, 开放审核员; no admin role), which this module does not
+  ``lantai.accounts.roles`` (档案员, 开放审核员; no admin role), which this module does not
   import: the archive app sits below access.
 - **The same policy as search-index tokens** (access inside the query): :func:`item_search_tokens`
   for the indexer, :func:`user_search_tokens` for a searcher, kept next to the conditions they
@@ -35,7 +35,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Q
 
-# Held by the fonds-scoped roles only (lantai/access/roles.py; tests/access/test_policy.py
+# Held by the fonds-scoped roles only (lantai/accounts/roles.py; tests/access/test_policy.py
 # checks that no admin role carries it).
 FONDS_WORK_PERMISSION = "archive.view_item"
 

@@ -7,14 +7,14 @@ Decisions:
   ``LoginView`` and the POST-only ``LogoutView``. A registered member of the public is a plain
   user: no role (group), no staff flag (architecture §1).
 - One sign-in view serves ``/account/login/`` (``LOGIN_URL``) and ``/admin/login/`` (through
-  :class:`lantai.access.totp.LantaiAdminSite`), so both pass the same throttle and TOTP rule.
+  :class:`lantai.accounts.totp.LantaiAdminSite`), so both pass the same throttle and TOTP rule.
 - The TOTP code is an optional field of the same form rather than a second page: no
   half-signed-in state to keep in the session. It is required once the account has a confirmed
   device; a wrong code counts as a failed sign-in for the throttle and the audit log.
 - Throttled attempts get HTTP 429 with ``Retry-After`` and are audited as ``login_throttled``.
 - Registration refuses taken, reserved and look-alike names with one message
   (:mod:`lantai.portal.usernames`), so the form is no oracle for which accounts exist; every
-  attempt counts against the client address (:func:`lantai.access.throttle.registration_wait`),
+  attempt counts against the client address (:func:`lantai.accounts.throttle.registration_wait`),
   so the form cannot be used to probe names in bulk either.
 """
 
@@ -38,8 +38,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from lantai.access import throttle, totp
-from lantai.access.roles import ROLES, role_codes
+from lantai.accounts import throttle, totp
+from lantai.accounts.roles import ROLES, role_codes
 from lantai.audit.chain import record
 from lantai.portal import usernames
 

@@ -32,7 +32,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from lantai.access.roles import ROLES
+from lantai.accounts.roles import ROLES
 
 SEPARATORS = str.maketrans("", "", "._-+@ \u3000")
 

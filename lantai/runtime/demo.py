@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from lantai.access.review import decide
-from lantai.access.roles import ROLES, assign_role
+from lantai.accounts.roles import ROLES, assign_role
 from lantai.archive.models import Fonds, Item
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample"

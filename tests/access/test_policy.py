@@ -79,7 +79,7 @@ def test_visible_queryset_has_no_duplicates_with_several_staff(fonds, items):
 
 
 def test_fonds_work_is_a_permission_only_the_fonds_scoped_roles_carry():
-    from lantai.access.roles import ROLES
+    from lantai.accounts.roles import ROLES
     from lantai.archive.visibility import FONDS_WORK_PERMISSION
 
     carriers = {code for code, role in ROLES.items() if FONDS_WORK_PERMISSION in role.permissions}

@@ -33,7 +33,7 @@ def item_path(ref_code: str) -> str:
     return "/item/" + quote(ref_code)
 
 
-# Staff must use TOTP (lantai/access/totp.py): the secret each account enrolled with, so that a
+# Staff must use TOTP (lantai/accounts/totp.py): the secret each account enrolled with, so that a
 # later sign-in can type the current code as the person's authenticator app would.
 _TOTP_SECRETS: dict[str, str] = {}
 

@@ -18,8 +18,8 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lantai.access.passwords import must_change
-from lantai.access.roles import RoleConflict
+from lantai.accounts.passwords import must_change
+from lantai.accounts.roles import RoleConflict
 from lantai.archive.models import Series, TransferBatch, Volume
 from lantai.audit.digests import matches
 from lantai.audit.models import AuditEvent

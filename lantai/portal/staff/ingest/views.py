@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from lantai.access.decorators import staff_view
+from lantai.accounts.decorators import staff_view
 from lantai.archive.models import Fonds, TransferBatch
 from lantai.ingest.tasks import ingest_upload
 from lantai.ingest.worker import lease_note

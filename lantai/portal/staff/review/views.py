@@ -24,7 +24,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from lantai.access.decorators import staff_view
 from lantai.access.queue import flags_for, queue_for
 from lantai.access.review import (
     DECISIONS,
@@ -34,6 +33,7 @@ from lantai.access.review import (
     decide,
     remove_masks,
 )
+from lantai.accounts.decorators import staff_view
 from lantai.archive.domains import OPEN_STATUSES
 from lantai.archive.models import Fonds, Item
 

@@ -7,7 +7,7 @@ Decisions (what 等保 level-3 practice asks of an account administrator):
   else. A new account created in the admin gets the same treatment: whatever the system
   administrator typed is temporary.
 - **A temporary password opens one page:** the change-password page. Every staff gate
-  (:func:`lantai.access.totp.staff_block`) sends the account there until the user has chosen
+  (:func:`lantai.accounts.totp.staff_block`) sends the account there until the user has chosen
   their own password, which must differ from the temporary one. So the administrator may learn
   the temporary password but never the one the user keeps; if they sign in with it first, the
   real user finds their hand-over password already used, and the audit log names both events.
@@ -35,7 +35,7 @@ from lantai.audit.chain import record
 
 def must_change(user: Any) -> bool:
     """Whether ``user`` signed in with a temporary password they have not replaced yet."""
-    from lantai.access.models import PendingPasswordChange
+    from lantai.accounts.models import PendingPasswordChange
 
     if not getattr(user, "is_authenticated", False):
         return False
@@ -44,7 +44,7 @@ def must_change(user: Any) -> bool:
 
 def mark_temporary(user: Any, issued_by: str) -> None:
     """Make the account's current password a temporary one (changed on first sign-in)."""
-    from lantai.access.models import PendingPasswordChange
+    from lantai.accounts.models import PendingPasswordChange
 
     PendingPasswordChange.objects.update_or_create(user=user, defaults={"issued_by": issued_by})
 
@@ -98,7 +98,7 @@ class OwnPasswordChangeView(auth_views.PasswordChangeView):
     title = _("修改密码")
 
     def form_valid(self, form: OwnPasswordForm) -> HttpResponse:
-        from lantai.access.models import PendingPasswordChange
+        from lantai.accounts.models import PendingPasswordChange
 
         with transaction.atomic():
             response = super().form_valid(form)

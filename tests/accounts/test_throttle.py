@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from lantai.access import throttle
-from lantai.access.models import LoginFailure
+from lantai.accounts import throttle
+from lantai.accounts.models import LoginFailure
 from lantai.audit.models import AuditEvent
 from tests.factories import make_user
 

@@ -18,15 +18,15 @@ Decisions:
   Disabling also needs a current code, so a stolen session cannot quietly remove the factor.
 - **Sign-in** (both ``/account/login/`` and ``/admin/login/``) asks for the code in the same
   form; a confirmed device makes it mandatory. django-otp's own per-device throttle and replay
-  guard (``last_t``) apply on top of :mod:`lantai.access.throttle`.
+  guard (``last_t``) apply on top of :mod:`lantai.accounts.throttle`.
 - **Admin:** :class:`LantaiAdminSite` is installed as the default ``admin.site`` through
   :class:`LantaiAdminConfig` (listed in ``INSTALLED_APPS`` instead of ``django.contrib.admin``),
   so every ``admin.site.register`` keeps working. Its login page is the portal's login view,
   routed at ``/admin/login/`` in ``lantai/urls.py`` (one throttle, one TOTP rule; this module
   imports nothing of the portal); its change-password page is the one page a temporary password
-  opens (:mod:`lantai.access.passwords`).
+  opens (:mod:`lantai.accounts.passwords`).
 - **Secrets:** a device's key is shown only to its owner during enrolment, never in the admin
-  (:mod:`lantai.access.admin` replaces django-otp's device admin) nor in the audit log.
+  (:mod:`lantai.accounts.admin` replaces django-otp's device admin) nor in the audit log.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def is_verified(request: HttpRequest) -> bool:
 
 def needs_second_factor(user: Any) -> bool:
     """Staff accounts (any role, the staff flag, a superuser) need an OTP-verified session."""
-    from lantai.access.roles import role_codes
+    from lantai.accounts.roles import role_codes
 
     if not getattr(user, "is_authenticated", False):
         return False
@@ -71,7 +71,7 @@ def staff_block(request: HttpRequest) -> str | None:
 
     In order: a temporary password is changed first, then a device is enrolled, then a session
     not verified with a code signs in again (the login URL)."""
-    from lantai.access.passwords import must_change
+    from lantai.accounts.passwords import must_change
 
     user = request.user
     if not needs_second_factor(user):
@@ -154,7 +154,7 @@ class LantaiAdminSite(AdminSite):
         return block == request.path == reverse("admin:password_change", current_app=self.name)
 
     def password_change(self, request: HttpRequest, extra_context: dict | None = None):
-        from lantai.access.passwords import OwnPasswordChangeView
+        from lantai.accounts.passwords import OwnPasswordChangeView
 
         request.current_app = self.name
         view = OwnPasswordChangeView.as_view(
@@ -167,4 +167,4 @@ class LantaiAdminSite(AdminSite):
 class LantaiAdminConfig(AdminConfig):
     """``django.contrib.admin`` with :class:`LantaiAdminSite` as the default site."""
 
-    default_site = "lantai.access.totp.LantaiAdminSite"
+    default_site = "lantai.accounts.totp.LantaiAdminSite"

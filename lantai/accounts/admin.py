@@ -4,14 +4,14 @@ Decisions:
 
 - **System administrator** (系统管理员) manages accounts: creates them, edits names and the
   active flag, and resets passwords, which issues a temporary password and removes the
-  account's TOTP devices (:mod:`lantai.access.passwords`). It grants nothing.
+  account's TOTP devices (:mod:`lantai.accounts.passwords`). It grants nothing.
 - **Security administrator** (安全保密管理员) grants the business roles (档案员, 开放审核员) to
   *other* accounts and edits nothing else. The three admin roles are created by the server's
   operator with ``lantai createuser --role``, never in the browser, so a security administrator
   cannot mint a second system administrator or auditor for itself.
 - **Nobody raises privileges in the browser:** ``is_superuser`` and per-user permissions are
   read-only for every role (a permission comes only from a role), nobody edits their own groups,
-  and the role groups' permissions are defined in code (:data:`lantai.access.roles.ROLES`) and
+  and the role groups' permissions are defined in code (:data:`lantai.accounts.roles.ROLES`) and
   read-only here.
 - **TOTP secrets are never shown:** django-otp's device admin (key, QR code, config URL) is
   replaced by one that lists who has which device and whether it is confirmed.
@@ -36,8 +36,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lantai.access.passwords import issue_temporary_password, mark_temporary
-from lantai.access.roles import ROLES, RoleConflict, _check_admin_exclusivity, role_codes
+from lantai.accounts.passwords import issue_temporary_password, mark_temporary
+from lantai.accounts.roles import ROLES, RoleConflict, _check_admin_exclusivity, role_codes
 
 User = get_user_model()
 ROLE_FIELDS = ("groups",)
@@ -116,7 +116,7 @@ class LantaiUserAdmin(UserAdmin):
             "temporary": temporary,
             "opts": self.opts,
         }
-        response = TemplateResponse(request, "access/password_reset.html", context)
+        response = TemplateResponse(request, "accounts/password_reset.html", context)
         response["Cache-Control"] = "no-store"
         return response
 

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from lantai.access.admin import LantaiUserForm
-from lantai.access.roles import ROLES, RoleConflict, assign_role, role_codes
+from lantai.accounts.admin import LantaiUserForm
+from lantai.accounts.roles import ROLES, RoleConflict, assign_role, role_codes
 from tests.factories import make_user
 
 
@@ -64,7 +64,7 @@ def test_unknown_role_is_refused(public):
 def test_a_generated_initial_password_is_temporary(db):
     from django.core.management import call_command
 
-    from lantai.access.passwords import must_change
+    from lantai.accounts.passwords import must_change
 
     call_command("createuser", "wang", "--role", "archivist", stdout=io.StringIO())
     assert must_change(get_user_model().objects.get(username="wang"))

@@ -1,7 +1,7 @@
 """``lantai createuser``: the one way to create staff accounts with a role.
 
 A generated initial password is temporary (the operator read it off the console): the user
-replaces it at the first sign-in, then enrols TOTP (:mod:`lantai.access.passwords`). A password
+replaces it at the first sign-in, then enrols TOTP (:mod:`lantai.accounts.passwords`). A password
 given on standard input is the user's own (typed by them, or set by provisioning).
 """
 
@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from lantai.access.passwords import mark_temporary
-from lantai.access.roles import ROLES, RoleConflict, assign_role
+from lantai.accounts.passwords import mark_temporary
+from lantai.accounts.roles import ROLES, RoleConflict, assign_role
 from lantai.archive.models import Fonds
 from lantai.cli_base import LantaiCommand
 

@@ -1,7 +1,7 @@
-"""The access app's one table: failed sign-in attempts, the memory of the login throttle.
+"""The accounts tables: failed sign-ins (the login throttle's memory) and temporary passwords.
 
 Kept in the database (not a per-process cache) so every web worker on every node sees the same
-count. See :mod:`lantai.access.throttle` for how rows are written, read and pruned.
+count. See :mod:`lantai.accounts.throttle` for how rows are written, read and pruned.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(_("时间"), db_index=True)
 
     class Meta:
+        db_table = "access_loginfailure"  # the table from before the move out of access/
         verbose_name = _("登录失败记录")
         verbose_name_plural = _("登录失败记录")
         indexes = [
@@ -34,7 +35,7 @@ class PendingPasswordChange(models.Model):
     """An account whose password was set by someone else (a reset or a new account).
 
     While this row exists the password is only a temporary one: it opens the change-password
-    page and nothing else (see :mod:`lantai.access.passwords`), so the system administrator who
+    page and nothing else (see :mod:`lantai.accounts.passwords`), so the system administrator who
     issued it never knows the password the user keeps. The row is deleted when the user sets
     their own password.
     """
@@ -49,6 +50,7 @@ class PendingPasswordChange(models.Model):
     issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
 
     class Meta:
+        db_table = "access_pendingpasswordchange"
         verbose_name = _("待修改的临时密码")
         verbose_name_plural = _("待修改的临时密码")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lantai.access.roles import ROLES
+from lantai.accounts.roles import ROLES
 
 
 class Command(BaseCommand):

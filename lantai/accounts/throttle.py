@@ -2,7 +2,7 @@
 
 Decisions:
 
-- **Storage is the database** (:class:`lantai.access.models.LoginFailure`), so the count is shared
+- **Storage is the database** (:class:`lantai.accounts.models.LoginFailure`), so the count is shared
   by every web worker and node, survives restarts and needs no extra service. Django's database
   cache was the alternative, but its ``incr`` is a read-then-write (not atomic across processes)
   and its table needs a separate ``createcachetable`` step.
@@ -41,7 +41,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lantai.access.models import LoginFailure
+from lantai.accounts.models import LoginFailure
 
 
 def now() -> datetime:

@@ -1,7 +1,7 @@
 """Guards for staff pages (``/staff/…``), one rule with the admin's.
 
 A staff page needs a signed-in user, the page's permission, and a session verified with a TOTP
-code (the same gate as the admin, :func:`lantai.access.totp.staff_block`): an account with a
+code (the same gate as the admin, :func:`lantai.accounts.totp.staff_block`): an account with a
 temporary password is sent to change it, one without a device to enrol, and a session opened
 before enrolment (or without a code) to sign in again.
 """
@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from lantai.access.totp import staff_block
+from lantai.accounts.totp import staff_block
 
 View = Callable[..., HttpResponse]
 

@@ -161,7 +161,7 @@ def _guard_role_permissions(
         titles = {instance.name}
     if titles & ROLE_TITLES:
         raise RoleConflict(
-            "角色的权限由系统定义（lantai/access/roles.py），不能在后台或命令行中修改："
+            "角色的权限由系统定义（lantai/accounts/roles.py），不能在后台或命令行中修改："
             + "、".join(sorted(titles & ROLE_TITLES))
         )
 
