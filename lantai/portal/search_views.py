@@ -12,29 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from lantai.archive.domains import CATEGORIES, OPEN_STATUSES
-from lantai.search import RebuildRequired
+from lantai.search import DEFAULT_PER_PAGE, FIELDS, MAX_PAGE, MAX_QUERY_CHARS, RebuildRequired
 from lantai.search.service import search_for
 
-PER_PAGE = 20
-MAX_QUERY = 500
-FACET_LABELS = {
-    "fonds": _("全宗"),
-    "year": _("年度"),
-    "category": _("门类"),
-    "topic": _("主题"),
-    "open_status": _("开放状态"),
-}
-FACET_FILTERS = {
-    "fonds": "fonds",
-    "year": "date",
-    "category": "type",
-    "topic": None,
-    "open_status": None,
-}
+PER_PAGE = DEFAULT_PER_PAGE
+# A facet's label and the query keyword that narrows to one of its values come from the search
+# field table (lantai/search/_fields.py); a facet without a keyword refines by a quoted phrase.
+FACETS = {f.name: f for f in FIELDS if f.facet}
 
 
 def _facet_label(name: str, key: str) -> str:
@@ -49,9 +36,9 @@ def _facet_label(name: str, key: str) -> str:
 def _facet_links(query: str, sort: str, facets: dict[str, dict[str, int]]) -> list[dict]:
     groups = []
     for name, counts in facets.items():
-        if not counts or name not in FACET_LABELS:
+        if not counts or name not in FACETS:
             continue
-        field = FACET_FILTERS.get(name)
+        field = FACETS[name].alias
         entries = []
         for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:12]:
             refined = f"{query} {field}:{key}" if field else f'{query} "{key}"'
@@ -62,12 +49,12 @@ def _facet_links(query: str, sort: str, facets: dict[str, dict[str, int]]) -> li
                     "url": "?" + urlencode({"q": refined.strip(), "sort": sort}),
                 }
             )
-        groups.append({"label": FACET_LABELS[name], "entries": entries})
+        groups.append({"label": gettext(FACETS[name].label), "entries": entries})
     return groups
 
 
 def _page_links(query: str, sort: str, page: int, total: int) -> dict:
-    last = max(1, min((total + PER_PAGE - 1) // PER_PAGE, 500))
+    last = max(1, min((total + PER_PAGE - 1) // PER_PAGE, MAX_PAGE))
 
     def url(n: int) -> str:
         return "?" + urlencode({"q": query, "sort": sort, "page": n})
@@ -82,14 +69,14 @@ def _page_links(query: str, sort: str, page: int, total: int) -> dict:
 
 def _int(value: str | None, default: int) -> int:
     try:
-        return max(1, min(int(value or default), 500))
+        return max(1, min(int(value or default), MAX_PAGE))
     except ValueError:
         return default
 
 
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     sort = "date" if request.GET.get("sort") == "date" else "relevance"
     page = _int(request.GET.get("page"), 1)
     context: dict = {"query": query, "sort": sort}

@@ -4,6 +4,7 @@ The stable API is what this module exports; everything in the underscored module
 
 * ``_analysis``  — folding and pre-made tokens (bigram/unigram streams, rjieba words)
 * ``_query``     — the query language: parser → AST, never raises
+* ``_fields``    — the filter/facet fields, one table (schema, documents, facets, aliases, labels)
 * ``_schema``    — the versioned tantivy schema
 * ``_compile``   — AST → tantivy query, access filter included
 * ``_backend_tantivy`` — documents, generations, facets
@@ -22,11 +23,16 @@ Typical use::
     result = index.search('档案 -草稿 date:2019..2021', AccessScope.public())
 """
 
-from ._index import FACET_NAMES, MAX_PER_PAGE, SearchIndex
+from ._fields import FACET_NAMES, FIELDS, STAFF_ONLY_FACETS, SearchField
+from ._index import SearchIndex
 from ._query import parse as parse_query
 from ._rebuild import Prepared, RebuildStats, prepare, rebuild
 from ._schema import SCHEMA_VERSION
 from ._types import (
+    DEFAULT_PER_PAGE,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
     AccessScope,
     Hit,
     RebuildRequired,
@@ -37,9 +43,14 @@ from ._types import (
 )
 
 __all__ = [
+    "DEFAULT_PER_PAGE",
     "FACET_NAMES",
+    "FIELDS",
+    "MAX_PAGE",
     "MAX_PER_PAGE",
+    "MAX_QUERY_CHARS",
     "SCHEMA_VERSION",
+    "STAFF_ONLY_FACETS",
     "AccessScope",
     "Hit",
     "Prepared",
@@ -47,6 +58,7 @@ __all__ = [
     "RebuildStats",
     "SearchDocument",
     "SearchError",
+    "SearchField",
     "SearchIndex",
     "SearchResult",
     "WriterBusy",

@@ -14,9 +14,10 @@ import tantivy
 
 from ._analysis import fold, gram_tokens, unigram_stream, word_tokens
 from ._counting import sample_tokens
+from ._fields import FIELDS
 from ._impact import impact_tokens
 from ._schema import build_schema, read_version, write_meta
-from ._types import SearchDocument, WriterBusy, date_key, year_of
+from ._types import SearchDocument, WriterBusy, date_key
 
 DEFAULT_HEAP = 128_000_000
 
@@ -25,7 +26,6 @@ def analyse(doc: SearchDocument) -> dict:
     """All Python-side work for one record, as plain picklable values (so a rebuild can run
     the analysis in worker processes while the main process feeds tantivy)."""
     fref, ftitle, fbody = fold(doc.ref_code), fold(doc.title), fold(doc.body)
-    year = year_of(doc)
     display = {"ref_code": doc.ref_code, "title": doc.title, "date": doc.date, "body": doc.body}
     grams = [gram_tokens(p) for p in (fref, ftitle, fbody)]
     words = word_tokens(f"{fref} {ftitle}\n{fbody}")
@@ -40,11 +40,7 @@ def analyse(doc: SearchDocument) -> dict:
         "ref": (" ".join(grams[0]), fref.strip()) if fref else None,
         "access": list(dict.fromkeys(doc.access)),
         "sample": sample_tokens(doc.id),
-        "fonds": doc.fonds,
-        "category": doc.category,
-        "open_status": doc.open_status or "unreviewed",
-        "topics": [t for t in dict.fromkeys(doc.topics) if t],
-        "year": year,
+        "fields": {f.name: f.values(doc) for f in FIELDS},
         "date_key": date_key(doc.date),
         "display": json.dumps(display, ensure_ascii=False).encode("utf-8"),
     }
@@ -70,14 +66,10 @@ def build_document(a: dict) -> tantivy.Document:
         d.add_text("access", token)
     for token in a["sample"]:
         d.add_text("sample", token)
-    for name in ("fonds", "category"):
-        if a[name]:
-            d.add_text(name, a[name])
-    d.add_text("open_status", a["open_status"])
-    for topic in a["topics"]:
-        d.add_text("topic", topic)
-    if a["year"] is not None:
-        d.add_integer("year", int(a["year"]))
+    for f in FIELDS:
+        add = d.add_integer if f.kind == "integer" else d.add_text
+        for value in a["fields"][f.name]:
+            add(f.name, value)
     d.add_integer("date_key", a["date_key"])
     d.add_bytes("display", a["display"])
     return d

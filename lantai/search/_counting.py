@@ -27,12 +27,13 @@ from dataclasses import dataclass
 
 import tantivy
 
+from ._fields import FACET_SIZES
+
 SAMPLE_RATES = tuple(2**n for n in range(1, 11))  # 2 … 1024
 EXACT_UP_TO = 10_000
 SAMPLE_TARGET = 4_000
 SAMPLE_GAIN = 2  # sample only when it walks at most half the records the query would
 MIN_SAMPLED = 300  # ±5.8 % relative standard error on the total, at worst
-FACET_SIZES = {"fonds": 100, "category": 50, "topic": 50, "open_status": 10, "year": 300}
 _TOTAL = "_total"
 _MASK64 = (1 << 64) - 1
 

@@ -38,23 +38,25 @@ from ._backend_tantivy import (
 )
 from ._compile import Compiled, Compiler
 from ._counting import Counts
-from ._query import And, Text, parse, positive_texts, relax
+from ._fields import FACET_NAMES
+from ._query import MAX_CLAUSES, And, Text, parse, positive_texts, relax
 from ._ranking import top_hits
 from ._rebuild import Prepared, RebuildStats, rebuild
 from ._schema import SCHEMA_VERSION
 from ._snippets import compile_needles, make_snippet
 from ._types import (
+    MAX_OFFSET,
+    MAX_QUERY_CHARS,
     AccessScope,
     Hit,
     RebuildRequired,
     SearchDocument,
     SearchResult,
     SortOrder,
+    clamp_page,
+    clamp_per_page,
 )
 
-MAX_PER_PAGE = 100
-MAX_OFFSET = 10_000  # deep paging is a crawler's game; bounded work per request
-FACET_NAMES = ("fonds", "year", "category", "topic", "open_status")
 # The total and the facet counts run in a worker thread while this thread ranks the hits and
 # cuts the snippets: tantivy releases the GIL, so on two or more cores a search costs
 # max(rank, count) rather than their sum. Set False to measure the serial cost
@@ -246,8 +248,7 @@ class SearchIndex:
         gen = self._require()
         # Lone surrogates (undecodable bytes in a command-line argument) cannot be folded.
         query = str(query).encode("utf-8", "replace").decode("utf-8")
-        page = max(1, int(page))
-        per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+        page, per_page = clamp_page(page), clamp_per_page(per_page)
         offset = min((page - 1) * per_page, MAX_OFFSET)
         names = _facet_names(facets)
         root = parse(query)
@@ -255,7 +256,11 @@ class SearchIndex:
         compiler = Compiler(gen.schema, searcher)
         compiled = _safe(lambda: compiler.strict(root, scope))
         if compiled is None:  # the engine refused the structured query: plain words
-            root = And(tuple(Text(w) for w in query.replace('"', " ").split()[:64]))
+            root = And(
+                tuple(
+                    Text(w) for w in query[:MAX_QUERY_CHARS].replace('"', " ").split()[:MAX_CLAUSES]
+                )
+            )
             compiled = compiler.strict(root, scope)
         bound = _safe(lambda: compiler.match_bound(root, searcher))
         bound = searcher.num_docs if bound is None else bound

@@ -20,10 +20,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-MAX_QUERY_CHARS = 1000  # longer input is cut: bounded work per request
+from ._fields import KEYWORD_ALIASES, KEYWORD_FIELDS, TEXT_ALIASES
+from ._types import MAX_QUERY_CHARS
+
+KEYWORD_NAMES = frozenset(f.name for f in KEYWORD_FIELDS)
+
 MAX_CLAUSES = 64
 
-_FIELDS = {"title": "title", "ref": "ref", "fonds": "fonds", "type": "category"}
+_FIELDS = {**TEXT_ALIASES, **KEYWORD_ALIASES}
 _FIELD_PREFIX = re.compile(r"^([A-Za-z]+):(.*)$", re.S)
 _DATE_PART = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
 _DATE_RANGE = re.compile(rf"^({_DATE_PART})?(?:\.\.|~)({_DATE_PART})?$")
@@ -162,7 +166,7 @@ def _positive_node(lexeme: _Lexeme) -> Node | None:
             return rng
     elif m and name and m[2].strip():
         value = m[2].strip()
-        if name in ("fonds", "category"):
+        if name in KEYWORD_NAMES:
             return Keyword(name, value)
         return Text(value, quoted=lexeme.quoted, field=name)
     if not text.strip():

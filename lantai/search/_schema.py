@@ -21,11 +21,8 @@ ref_bi         whitespace, positions       档号 gram stream: ``ref:`` by parts
 ref_exact      raw                         folded 档号: ``ref:`` exact
 access         raw, multi-valued           visibility tokens ('public', 'fonds:J001', …)
 sample         raw, multi-valued           nested 1-in-2ⁿ samples ('s2' … 's1024') for estimates
-fonds          raw, fast                   filter + facet
-category       raw, fast                   门类 filter (``type:``) + facet
-topic          raw, fast, multi-valued     facet
-open_status    raw, fast                   facet (staff)
-year           i64 indexed, fast           facet
+(fields)       raw or i64, fast            the filter/facet fields of ``_fields.FIELDS``
+                                           (fonds, year, category, topic, open_status)
 date_key       i64 indexed, fast           ``date:`` range and date sort (YYYYMMDD, 00 = unknown)
 display        bytes, stored               JSON {ref_code, title, date, body} of the original text
 =============  ==========================  ====================================================
@@ -40,11 +37,12 @@ from pathlib import Path
 
 import tantivy
 
+from ._fields import INTEGER_FIELDS, KEYWORD_FIELDS
+
 SCHEMA_VERSION = 3  # 2: the ``sample`` field; 3: the ``impact`` field
 META_FILE = "lantai-schema.json"
 
 GRAM_TOKENIZER = "whitespace"  # built into tantivy: splits on whitespace, nothing else.
-FACET_FIELDS = ("fonds", "category", "topic", "open_status")
 
 
 def build_schema() -> tantivy.Schema:
@@ -61,9 +59,10 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("ref_exact", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("access", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("sample", tokenizer_name="raw", index_option="basic")
-    for name in FACET_FIELDS:
-        sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
-    sb.add_integer_field("year", indexed=True, fast=True)
+    for keyword in KEYWORD_FIELDS:
+        sb.add_text_field(keyword.name, tokenizer_name="raw", index_option="basic", fast=True)
+    for integer in INTEGER_FIELDS:
+        sb.add_integer_field(integer.name, indexed=True, fast=True)
     sb.add_integer_field("date_key", indexed=True, fast=True)
     sb.add_bytes_field("display", stored=True)
     return sb.build()

@@ -10,6 +10,24 @@ from typing import Literal
 OpenStatus = Literal["unreviewed", "open", "controlled", "closed"]
 SortOrder = Literal["relevance", "date"]
 
+# The bounds of one search, the same on every surface (portal, JSON API, CLI): bounded work per
+# request. The engine applies them (``SearchIndex.search``, ``_query.parse``); surfaces read them
+# here to show the same limits (the portal's last page link, the query box's length).
+MAX_QUERY_CHARS = 500  # longer input is cut
+MAX_PAGE = 500
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_OFFSET = 10_000  # deep paging is a crawler's game
+
+
+def clamp_page(page: int) -> int:
+    return max(1, min(int(page), MAX_PAGE))
+
+
+def clamp_per_page(per_page: int) -> int:
+    return max(1, min(int(per_page), MAX_PER_PAGE))
+
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -95,15 +113,16 @@ class Hit:
     snippet: str
     score: float
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
+    def as_dict(self, *, detail: bool = True) -> dict[str, object]:
+        """A hit as JSON. ``detail`` adds the database id and the engine's score, which only the
+        operator's CLI prints: a score is a statistic of the index, a side channel (issue 12)."""
+        shown: dict[str, object] = {
             "ref_code": self.ref_code,
             "title": self.title,
             "date": self.date,
             "snippet": self.snippet,
-            "score": self.score,
         }
+        return {"id": self.id, **shown, "score": self.score} if detail else shown
 
 
 @dataclass(slots=True)
@@ -120,6 +139,18 @@ class SearchResult:
     per_page: int = 20
     relaxed: bool = False
     estimated: bool = False
+
+    def as_json(self, *, detail: bool = False) -> dict[str, object]:
+        """The result's one JSON shape, for ``/api/search`` and ``lantai search --json``
+        (``detail``: hits with id and score, see :meth:`Hit.as_dict`)."""
+        return {
+            "total": self.total,
+            "total_estimated": self.estimated,
+            "page": self.page,
+            "relaxed": self.relaxed,
+            "hits": [hit.as_dict(detail=detail) for hit in self.hits],
+            "facets": self.facets,
+        }
 
 
 def date_key(date: str | None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from lantai.search import RebuildRequired
+from lantai.search import DEFAULT_PER_PAGE, RebuildRequired
 from lantai.search.service import search_for
 
 router = Router(tags=["search"])
@@ -23,6 +23,8 @@ class HitOut(Schema):
 
 
 class SearchOut(Schema):
+    """``SearchResult.as_json()``, the one JSON shape of a result (the CLI's adds id, score)."""
+
     total: int
     total_estimated: bool = Field(
         description="True when total and facet counts are estimated from a sample (huge sets)"
@@ -56,26 +58,15 @@ UNAVAILABLE = (
     summary="全文检索 / full-text search",
 )
 def search(
-    request: HttpRequest, q: str = "", page: int = 1, per_page: int = 20, sort: str = "relevance"
+    request: HttpRequest,
+    q: str = "",
+    page: int = 1,
+    per_page: int = DEFAULT_PER_PAGE,
+    sort: str = "relevance",
 ) -> dict | Status:
+    # The bounds (query length, page, page size) are the engine's (lantai.search.MAX_*).
     try:
-        result = search_for(
-            request.user,
-            q[:500],
-            page=max(1, min(page, 500)),
-            per_page=max(1, min(per_page, 100)),
-            sort=sort,
-        )
+        result = search_for(request.user, q, page=page, per_page=per_page, sort=sort)
     except RebuildRequired:
         return Status(503, {"detail": UNAVAILABLE})
-    return {
-        "total": result.total,
-        "total_estimated": result.estimated,
-        "page": result.page,
-        "relaxed": result.relaxed,
-        "hits": [
-            {"ref_code": h.ref_code, "title": h.title, "date": h.date, "snippet": h.snippet}
-            for h in result.hits
-        ],
-        "facets": result.facets,
-    }
+    return result.as_json()

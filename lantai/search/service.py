@@ -18,11 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from lantai.archive.visibility import PUBLIC_TOKEN, user_search_tokens
-from lantai.search import FACET_NAMES, AccessScope, SearchIndex, SearchResult
+from lantai.search import (
+    DEFAULT_PER_PAGE,
+    FACET_NAMES,
+    STAFF_ONLY_FACETS,
+    AccessScope,
+    SearchIndex,
+    SearchResult,
+)
 from lantai.search.indexer import get_index, get_public_index
 from lantai.search.models import SearchOutbox
-
-STAFF_ONLY_FACETS = ("open_status",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +66,7 @@ def search_for(
     query: str,
     *,
     page: int = 1,
-    per_page: int = 20,
+    per_page: int = DEFAULT_PER_PAGE,
     sort: str = "relevance",
     facets: bool = True,
 ) -> SearchResult:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from lantai.archive import domains
+from lantai.search import _fields as search_fields
 from lantai.search.indexer import apply_outbox
 from tests.factories import make_item, verified_login
 
@@ -110,6 +111,12 @@ def test_domain_labels_are_in_the_catalogue(domain):
     messages = _messages(_catalogue())
     labels = getattr(domains, domain).values()
     assert [label for label in labels if not messages.get((None, label))] == []
+
+
+def test_search_field_labels_are_in_the_catalogue():
+    """The search core is Django-free, so the facet labels of its field table are plain msgids."""
+    messages = _messages(_catalogue())
+    assert [f.label for f in search_fields.FIELDS if not messages.get((None, f.label))] == []
 
 
 def _model_labels():

@@ -62,7 +62,7 @@ class Command(LantaiCommand):
         else:
             result = self.run_query(options["query"], options)
             if options["json"]:
-                self.stdout.write(json.dumps(as_json(result), ensure_ascii=False))
+                self.stdout.write(json.dumps(result.as_json(detail=True), ensure_ascii=False))
             else:
                 self.print_table(options["query"], result)
 
@@ -96,14 +96,3 @@ class Command(LantaiCommand):
             snippet = hit.snippet.replace("<mark>", "[bold red]").replace("</mark>", "[/]")
             table.add_row(hit.ref_code, hit.title, hit.date or "", snippet)
         console.print(table)
-
-
-def as_json(result: SearchResult) -> dict:
-    return {
-        "total": result.total,
-        "total_estimated": result.estimated,
-        "hits": [hit.as_dict() for hit in result.hits],
-        "facets": result.facets,
-        "page": result.page,
-        "relaxed": result.relaxed,
-    }
