@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TypedDict
 
 import tantivy
 
 from ._analysis import fold, gram_tokens, unigram_stream, word_tokens
 from ._counting import sample_tokens
-from ._fields import FIELDS
+from ._fields import INTEGER_FIELDS, KEYWORD_FIELDS
 from ._impact import impact_tokens
 from ._schema import build_schema, read_version, write_meta
 from ._types import SearchDocument, WriterBusy, date_key
@@ -22,7 +23,25 @@ from ._types import SearchDocument, WriterBusy, date_key
 DEFAULT_HEAP = 128_000_000
 
 
-def analyse(doc: SearchDocument) -> dict:
+class Analysed(TypedDict):
+    """One record's tokens and display values, ready for tantivy (see :func:`analyse`)."""
+
+    id: int
+    bi: list[str]
+    uni: str
+    words: str
+    impact: str
+    title: tuple[str, str] | None  # (gram stream, unigram stream)
+    ref: tuple[str, str] | None  # (gram stream, folded 档号)
+    access: list[str]
+    sample: list[str]
+    keywords: dict[str, list[str]]  # the filter/facet fields of ``_fields``, by kind
+    integers: dict[str, list[int]]
+    date_key: int
+    display: bytes
+
+
+def analyse(doc: SearchDocument) -> Analysed:
     """All Python-side work for one record, as plain picklable values (so a rebuild can run
     the analysis in worker processes while the main process feeds tantivy)."""
     fref, ftitle, fbody = fold(doc.ref_code), fold(doc.title), fold(doc.body)
@@ -40,13 +59,14 @@ def analyse(doc: SearchDocument) -> dict:
         "ref": (" ".join(grams[0]), fref.strip()) if fref else None,
         "access": list(dict.fromkeys(doc.access)),
         "sample": sample_tokens(doc.id),
-        "fields": {f.name: f.values(doc) for f in FIELDS},
+        "keywords": {f.name: f.keywords(doc) for f in KEYWORD_FIELDS},
+        "integers": {f.name: f.numbers(doc) for f in INTEGER_FIELDS},
         "date_key": date_key(doc.date),
         "display": json.dumps(display, ensure_ascii=False).encode("utf-8"),
     }
 
 
-def build_document(a: dict) -> tantivy.Document:
+def build_document(a: Analysed) -> tantivy.Document:
     """A tantivy document from :func:`analyse` output."""
     d = tantivy.Document()
     d.add_unsigned("id", a["id"])
@@ -66,10 +86,12 @@ def build_document(a: dict) -> tantivy.Document:
         d.add_text("access", token)
     for token in a["sample"]:
         d.add_text("sample", token)
-    for f in FIELDS:
-        add = d.add_integer if f.kind == "integer" else d.add_text
-        for value in a["fields"][f.name]:
-            add(f.name, value)
+    for name, texts in a["keywords"].items():
+        for text in texts:
+            d.add_text(name, text)
+    for name, numbers in a["integers"].items():
+        for number in numbers:
+            d.add_integer(name, number)
     d.add_integer("date_key", a["date_key"])
     d.add_bytes("display", a["display"])
     return d
@@ -116,7 +138,9 @@ class Generation:
         return self.index.searcher()
 
 
-def load_display(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> tuple[int, dict]:
+def load_display(
+    searcher: tantivy.Searcher, address: tantivy.DocAddress
+) -> tuple[int, dict[str, str | None]]:
     doc = searcher.doc(address)
     display = json.loads(bytes(doc["display"][0]).decode("utf-8"))
     return int(doc["id"][0]), display

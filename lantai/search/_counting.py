@@ -29,7 +29,7 @@ import tantivy
 
 from ._fields import FACET_SIZES
 
-SAMPLE_RATES = tuple(2**n for n in range(1, 11))  # 2 … 1024
+SAMPLE_RATES = tuple(1 << n for n in range(1, 11))  # 2 … 1024
 EXACT_UP_TO = 10_000
 SAMPLE_TARGET = 4_000
 SAMPLE_GAIN = 2  # sample only when it walks at most half the records the query would
@@ -115,7 +115,7 @@ def _within(schema: tantivy.Schema, matching: tantivy.Query, rate: int) -> tanti
 def _aggregate(searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...]) -> Counts:
     """One pass of tantivy aggregations: a value count of ``id`` (one per record) for the
     total, a terms aggregation per facet (bucket sizes above each facet's cardinality)."""
-    aggs: dict[str, dict] = {_TOTAL: {"value_count": {"field": "id"}}}
+    aggs: dict[str, dict[str, dict[str, object]]] = {_TOTAL: {"value_count": {"field": "id"}}}
     aggs.update({name: {"terms": {"field": name, "size": FACET_SIZES[name]}} for name in names})
     raw = searcher.aggregate(query, aggs)
     facets = {}

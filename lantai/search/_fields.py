@@ -50,11 +50,14 @@ class SearchField:
     def facet(self) -> bool:
         return self.facet_size > 0
 
-    def values(self, doc: SearchDocument) -> list[str] | list[int]:
-        """The values this field indexes for ``doc`` (none, one, or several when ``multi``)."""
-        if self.kind == "integer":
-            number = self.derive(doc) if self.derive else getattr(doc, self.attr)
-            return [] if number is None else [int(number)]
+    def numbers(self, doc: SearchDocument) -> list[int]:
+        """The values an integer field indexes for ``doc`` (none or one)."""
+        number = self.derive(doc) if self.derive else getattr(doc, self.attr)
+        return [] if number is None else [int(number)]
+
+    def keywords(self, doc: SearchDocument) -> list[str]:
+        """The values a keyword field indexes for ``doc`` (none, one, or several when
+        ``multi``)."""
         value = getattr(doc, self.attr)
         if self.multi:
             return [str(v) for v in dict.fromkeys(value) if v]

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import tantivy
 
@@ -41,7 +42,7 @@ from ._counting import Counts
 from ._fields import FACET_NAMES
 from ._query import MAX_CLAUSES, And, Text, parse, positive_texts, relax
 from ._ranking import top_hits
-from ._rebuild import Prepared, RebuildStats, rebuild
+from ._rebuild import PUBLIC_TOKEN, Prepared, RebuildStats, rebuild
 from ._schema import SCHEMA_VERSION
 from ._snippets import compile_needles, make_snippet
 from ._types import (
@@ -175,7 +176,7 @@ class SearchIndex:
             return False
         gen = self._require()
         query = tantivy.Query.term_set_query(gen.schema, "id", sorted(int(i) for i in ids))
-        return gen.searcher().search(query, limit=1, count=True).count > 0
+        return bool(gen.searcher().search(query, limit=1, count=False).hits)
 
     def delete(self, ids: Iterable[int]) -> None:
         writer = self._writer()
@@ -209,7 +210,7 @@ class SearchIndex:
         docs: Iterable[SearchDocument],
         *,
         public: SearchIndex | None = None,
-        **kwargs: object,
+        public_token: str = PUBLIC_TOKEN,
     ) -> RebuildStats:
         """Build a new generation aside and switch to it (see :func:`rebuild`); with
         ``public``, that index is rebuilt in the same pass from the public records."""
@@ -217,9 +218,14 @@ class SearchIndex:
         for handle in handles:
             if handle._gen is not None:
                 handle.close()
-        if public is not None:
-            kwargs["public_path"] = public.root
-        stats = rebuild(self.root, docs, **kwargs)  # type: ignore[arg-type]
+        stats = rebuild(
+            self.root,
+            docs,
+            heap_size=self.heap_size,
+            writer_threads=self.writer_threads,
+            public_path=public.root if public is not None else None,
+            public_token=public_token,
+        )
         for handle in handles:
             handle._open()
         return stats
@@ -315,7 +321,7 @@ def _executor() -> ThreadPoolExecutor:
     return _pool[1]
 
 
-Counting = Future | Counts
+Counting = Future[Counts] | Counts
 
 
 def _start_counting(
@@ -364,7 +370,10 @@ def _needles(root: And, relaxed: bool) -> list[list[str]]:
     return needles
 
 
-def _safe(build):
+T = TypeVar("T")
+
+
+def _safe(build: Callable[[], T]) -> T | None:
     """Build an engine query; None if tantivy rejects it (a Rust panic is a BaseException)."""
     try:
         return build()

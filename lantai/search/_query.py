@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from ._fields import KEYWORD_ALIASES, KEYWORD_FIELDS, TEXT_ALIASES
 from ._types import MAX_QUERY_CHARS
@@ -86,7 +87,7 @@ class _Lexeme:
     is_or: bool = False
 
 
-def parse(query: object) -> And:
+def parse(query: str) -> And:
     """Parse any input into an ``And`` node; never raises."""
     try:
         return _parse(query if isinstance(query, str) else "")
@@ -215,7 +216,7 @@ def positive_texts(node: Node) -> list[Text]:
     return []
 
 
-def is_free(node: Node) -> bool:
+def is_free(node: Node) -> TypeGuard[Text]:
     """An unquoted, unfielded text leaf: the only kind the relaxed fallback may loosen."""
     return isinstance(node, Text) and not node.quoted and node.field is None
 
@@ -230,9 +231,9 @@ def relax(root: And) -> tuple[And, list[Text]]:
     loose: list[Text] = []
     for child in root.children:
         if is_free(child):
-            loose.append(child)  # type: ignore[arg-type]
+            loose.append(child)
         elif isinstance(child, Or) and all(is_free(c) for c in child.children):
-            loose.extend(child.children)  # type: ignore[arg-type]
+            loose.extend(c for c in child.children if is_free(c))
         else:
             keep.append(child)
     return And(tuple(keep)), loose

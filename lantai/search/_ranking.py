@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import tantivy
 
@@ -75,7 +76,7 @@ def top_hits(
         if tiered is not None:
             return tiered[offset : offset + limit]
     if compiled.unfiltered is not None:
-        pruned = _pruned(searcher, schema, compiled, offset + limit)
+        pruned = _pruned(searcher, schema, compiled.unfiltered, compiled.matching, offset + limit)
         if pruned is not None:
             return pruned[offset : offset + limit]
     return searcher.search(compiled.ranked, limit, count=False, offset=offset).hits
@@ -112,10 +113,11 @@ def outside_ceiling(
     searcher.
     """
     first = tier.outside[0]
-    stats = {first.field: _field_stats(searcher, schema, first.field, first.tokens[0], inside)}
-    if stats[first.field] is None:
+    first_stats = _field_stats(searcher, schema, first.field, first.tokens[0], inside)
+    if first_stats is None:
         return None
-    total = stats[first.field][0]
+    total = first_stats[0]
+    stats: dict[str, tuple[float, float] | None] = {first.field: first_stats}
     ceiling = 0.0
     for bound in tier.outside:
         idf = sum(_idf(total, searcher.doc_freq(bound.field, token)) for token in bound.tokens)
@@ -171,7 +173,7 @@ def _idf(total: float, n: int) -> float:
     return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
 
-def _explained(node: dict, label: str) -> float | None:
+def _explained(node: dict[str, Any], label: str) -> float | None:
     """The value of the first node of a tantivy explanation whose description starts with
     ``label``."""
     if str(node.get("description", "")).startswith(label):
@@ -184,14 +186,19 @@ def _explained(node: dict, label: str) -> float | None:
 
 
 def _pruned(
-    searcher: tantivy.Searcher, schema: tantivy.Schema, compiled: Compiled, need: int
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    unfiltered: tantivy.Query,
+    matching: tantivy.Query,
+    need: int,
 ) -> Hits | None:
-    """The first ``need`` hits of ``ranked`` found through ``unfiltered``, or None if that takes
-    more than ``MAX_K`` candidates (most of the best-scoring records are not visible)."""
+    """The first ``need`` hits of ``ranked`` found through ``unfiltered`` and kept when
+    ``matching`` (the access-filtered query) holds them, or None if that takes more than
+    ``MAX_K`` candidates (most of the best-scoring records are not visible)."""
     k = max(FIRST_K, 4 * need)
     while k <= MAX_K:
-        candidates = searcher.search(compiled.unfiltered, k, count=False).hits
-        kept = accepted(searcher, schema, compiled.matching, candidates)
+        candidates = searcher.search(unfiltered, k, count=False).hits
+        kept = accepted(searcher, schema, matching, candidates)
         if len(kept) >= need or len(candidates) < k:
             return kept[:need]
         k *= GROWTH

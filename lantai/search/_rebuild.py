@@ -19,7 +19,7 @@ from pathlib import Path
 import tantivy
 
 from . import _store
-from ._backend_tantivy import DEFAULT_HEAP, Generation, analyse, build_document
+from ._backend_tantivy import DEFAULT_HEAP, Analysed, Generation, analyse, build_document
 from ._types import SearchDocument
 
 # The token of records the public may see (``lantai.archive.visibility.PUBLIC_TOKEN``: the policy is
@@ -44,7 +44,7 @@ class Prepared:
 
     id: int
     access: tuple[str, ...]
-    fields: dict
+    fields: Analysed
 
 
 def prepare(doc: SearchDocument) -> Prepared:
@@ -58,7 +58,7 @@ def rebuild(
     *,
     heap_size: int = DEFAULT_HEAP,
     writer_threads: int = 0,
-    analysed: Iterable[dict] | None = None,
+    analysed: Iterable[Analysed] | None = None,
     public_path: str | Path | None = None,
     public_token: str = PUBLIC_TOKEN,
 ) -> RebuildStats:

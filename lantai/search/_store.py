@@ -33,19 +33,27 @@ def current_name(root: Path) -> str | None:
     return name if _GEN.match(name) and (root / name).is_dir() else None
 
 
+def _number(name: str) -> int:
+    """The number of a generation directory name (``gen-000012`` → 12)."""
+    match = _GEN.match(name)
+    if match is None:
+        raise ValueError(f"not a generation directory name: {name}")
+    return int(match[1])
+
+
 def generations(root: Path) -> list[str]:
     """Generation directory names, oldest first."""
     if not root.is_dir():
         return []
     names = [p.name for p in root.iterdir() if p.is_dir() and _GEN.match(p.name)]
-    return sorted(names, key=lambda n: int(_GEN.match(n)[1]))  # type: ignore[index]
+    return sorted(names, key=_number)
 
 
 def new_generation(root: Path) -> Path:
     """Create (and return) an empty directory for the next generation."""
     root.mkdir(parents=True, exist_ok=True)
     existing = generations(root)
-    number = int(_GEN.match(existing[-1])[1]) + 1 if existing else 1  # type: ignore[index]
+    number = _number(existing[-1]) + 1 if existing else 1
     while True:
         path = root / f"gen-{number:06d}"
         try:
