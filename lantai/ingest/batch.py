@@ -20,7 +20,7 @@ from __future__ import annotations
 import errno
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +58,7 @@ from lantai.ingest.report import IngestReport
 from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
 from lantai.preservation import storage
-from lantai.preservation.aip import AipBatch, check_events
+from lantai.preservation.aip import AipBatch, BagOptions, check_events
 from lantai.search import outbox
 
 log = logging.getLogger(__name__)
@@ -152,18 +152,19 @@ def _resolve_fonds(submission: Submission, code: str | None) -> Fonds:
 
 
 def _context(fonds: Fonds, defaults: dict[str, str]) -> CheckContext:
-    def existing(codes) -> set[str]:
+    def existing(codes: Iterable[str]) -> set[str]:
         return set(Item.objects.filter(ref_code__in=list(codes)).values_list("ref_code", flat=True))
 
-    def held_digests(digests) -> dict[str, list[tuple[str, str]]]:
+    def held_digests(digests: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
         """digest → the (档号, source URL) of the fonds' stored originals holding it."""
-        digests, held = list(digests), {}
-        for start in range(0, len(digests), DIGEST_QUERY):
+        wanted = list(digests)
+        held: dict[str, list[tuple[str, str]]] = {}
+        for start in range(0, len(wanted), DIGEST_QUERY):
             rows = (
                 Component.objects.filter(
                     item__fonds=fonds,
                     role="master",
-                    sha256__in=digests[start : start + DIGEST_QUERY],
+                    sha256__in=wanted[start : start + DIGEST_QUERY],
                 )
                 .order_by("item__ref_code")
                 .values_list("sha256", "item__ref_code", "item__source_url")
@@ -344,7 +345,7 @@ def _store_chunk(
         "Lantai-Batch": batch.code,
         **bag_info_head(),
     }
-    jobs = [
+    jobs: list[tuple[Path, SubmittedItem, BagOptions]] = [
         (
             receiving.staging / item.ref_code,
             source,

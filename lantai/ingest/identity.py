@@ -36,9 +36,8 @@ def batch_identity(submission: Submission) -> str:
     files = [*submission.files, *submission.support_files]
     pairs = {(f.name, f.computed.get("sha256", "")) for f in files}
     pairs |= {(c.name, _capture_digest(c)) for i in submission.items for c in i.captures}
-    pairs = sorted(pairs)
     sha = hashlib.sha256()
-    for name, digest in pairs:
+    for name, digest in sorted(pairs):
         sha.update(name.encode("utf-8") + b"\0" + digest.encode("ascii") + b"\n")
     return sha.hexdigest()
 

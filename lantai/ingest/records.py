@@ -98,7 +98,9 @@ def ref_codes_for(
                 codes[i] = plans[i][2]
             reserve_existing(fonds, max(given, key=lambda code: grammar.parse(code).number))
         elif not given:
-            allocated = allocate(fonds, plans[indexes[0]][1], len(indexes))  # type: ignore[arg-type]
+            group_parts = plans[indexes[0]][1]
+            assert group_parts is not None  # no row of this group gave its own 档号: all have parts
+            allocated = allocate(fonds, group_parts, len(indexes))
             for i, code in zip(indexes, allocated, strict=True):
                 codes[i] = code
         else:

@@ -56,6 +56,7 @@ import tempfile
 import threading
 import time
 import uuid
+from typing import Protocol
 
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection
@@ -316,7 +317,16 @@ def tasks_waiting() -> bool:
     return DBTaskResult.objects.ready().exists() or DBTaskResult.objects.running().exists()
 
 
-def worker_health(supervised: object | None) -> str:
+class Supervised(Protocol):
+    """What health needs of the server's worker supervisor (``lantai.runtime.server``)."""
+
+    @property
+    def alive(self) -> bool: ...
+
+    def up_for(self) -> float: ...
+
+
+def worker_health(supervised: Supervised | None) -> str:
     """``ok``, ``dead``, ``none`` (no worker anywhere, nothing waiting) or ``inline``.
 
     ``supervised`` is the :class:`lantai.runtime.server.Supervisor` of this process, if any.

@@ -46,9 +46,11 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol, Required, TypedDict, Unpack
 
 from lantai.ingest.checks.formats import identify
 from lantai.ingest.submission import CANONICAL_FIELDS, SubmittedFile, SubmittedItem
@@ -94,6 +96,15 @@ class Aip:
 def escape_manifest_path(path: str) -> str:
     """RFC 8493 §2.1.3: percent-encode ``%``, CR and LF in manifest paths."""
     return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+class BagOptions(TypedDict, total=False):
+    """What a bag holds besides the item's files (see :func:`write_aip`)."""
+
+    identifier: Required[str]
+    texts: dict[str, str] | None
+    events: list[dict[str, str]] | None
+    bag_info: dict[str, str] | None
 
 
 def write_aip(
@@ -147,18 +158,18 @@ class AipBatch:
         self.targets: set[Path] = set()  # the pending targets, for an O(1) duplicate check
         self.committed: list[Path] = []
 
-    def write(self, target: Path, item: SubmittedItem, **options: object) -> Aip:
+    def write(self, target: Path, item: SubmittedItem, **options: Unpack[BagOptions]) -> Aip:
         target = Path(target)
         if target in self.targets:
             raise FileExistsError(f"AIP「{target}」在本批中重复")
         temp = _temp_for(target)
         self.pending.append((temp, target))
         self.targets.add(target)
-        files = _fill(temp, item, durable=False, **options)  # type: ignore[arg-type]
+        files = _fill(temp, item, durable=False, **options)
         return Aip(target, files)
 
     def write_all(
-        self, jobs: list[tuple[Path, SubmittedItem, dict[str, object]]], workers: int = 4
+        self, jobs: list[tuple[Path, SubmittedItem, BagOptions]], workers: int = 4
     ) -> list[Aip]:
         """:meth:`write` for many bags at once, ``workers`` threads filling them; the bags
         come back in the order of ``jobs``. Most of a bag's cost is file creation and hashing,
@@ -176,7 +187,7 @@ class AipBatch:
 
         def fill(index: int) -> Aip:
             target, item, options = jobs[index]
-            files = _fill(temps[index], item, durable=False, **options)  # type: ignore[arg-type]
+            files = _fill(temps[index], item, durable=False, **options)
             return Aip(Path(target), files)
 
         if workers <= 1 or len(jobs) <= 1:
@@ -237,7 +248,8 @@ class _Writer:
     """Writes files into one bag's temp directory, creating each directory once."""
 
     def __init__(self, root: Path, durable: bool) -> None:
-        self.root, self.durable, self.made = root, durable, set()
+        self.root, self.durable = root, durable
+        self.made: set[Path] = set()
 
     def path(self, relative: str) -> Path:
         destination = self.root / relative
@@ -343,7 +355,22 @@ def premis_event(event_type: str, outcome: str, detail: str, agent: str) -> dict
     }
 
 
-def check_events(results: list[object], agent: str = "Lantai 四性检测") -> list[dict[str, str]]:
+class CheckOutcome(Protocol):
+    """What a PREMIS validation event needs of a 四性检测 result (ingest's ``CheckResult``)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def passed(self) -> bool | None: ...
+    @property
+    def detail(self) -> str: ...
+
+
+def check_events(
+    results: Sequence[CheckOutcome], agent: str = "Lantai 四性检测"
+) -> list[dict[str, str]]:
     """PREMIS events from 四性检测 results (``CheckResult``), one per item, for ``write_aip``.
 
     Items not performed are recorded with outcome ``not performed``, never ``success``.
@@ -351,7 +378,7 @@ def check_events(results: list[object], agent: str = "Lantai 四性检测") -> l
     outcomes = {True: "success", False: "failure", None: "not performed"}
     return [
         premis_event("validation", outcomes[r.passed], f"{r.code} {r.name}：{r.detail}", agent)
-        for r in results  # type: ignore[attr-defined]
+        for r in results
     ]
 
 

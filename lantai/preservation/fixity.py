@@ -25,6 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lantai.ingest.submission import Submission
 from lantai.preservation.hashing import (
     BLOCK_SIZE,
     STORED_ALGORITHMS,
@@ -153,8 +154,9 @@ def _one(
     wanted = list(algorithms)
     for algorithm in entry.expected:
         for name in algorithm.split("|"):
-            if canonical_algorithm(name) and canonical_algorithm(name) not in wanted:
-                wanted.append(canonical_algorithm(name))  # type: ignore[arg-type]
+            canonical = canonical_algorithm(name)
+            if canonical and canonical not in wanted:
+                wanted.append(canonical)
     outcome = FixityResult(entry.name, entry.path, dict(entry.expected))
     try:
         if split and len(wanted) > 1:
@@ -169,16 +171,12 @@ def _one(
     return outcome
 
 
-def digest_files(submission: object, *, workers: int | None = None) -> None:
+def digest_files(submission: Submission, *, workers: int | None = None) -> None:
     """Fill ``computed`` (SHA-256, SM3 and every declared algorithm) on a submission's files.
 
     Files already digested are skipped, so calling it twice costs nothing.
     """
-    files = [
-        f
-        for f in [*submission.files, *submission.support_files]  # type: ignore[attr-defined]
-        if not f.computed
-    ]
+    files = [f for f in [*submission.files, *submission.support_files] if not f.computed]
     by_path = {id(f): f for f in files}
     entries = [Entry(str(id(f)), f.path, {a: "" for a in f.declared}) for f in files]
     for outcome in verify(entries, workers=workers):

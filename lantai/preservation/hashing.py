@@ -17,7 +17,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 BLOCK_SIZE = 4 * 1024 * 1024
 STORED_ALGORITHMS = ("sha256", "sm3")
@@ -36,6 +36,12 @@ ALGORITHM_ALIASES = {
 Progress = Callable[[int], None]
 
 
+class Readable(Protocol):
+    """A binary stream that reads into a caller's buffer (an open file, raw or buffered)."""
+
+    def readinto(self, buffer: bytearray, /) -> int | None: ...
+
+
 def canonical_algorithm(name: str) -> str | None:
     """Map ``SHA-256``/``sha256``/``SM3`` to a hashlib name; ``None`` if unsupported."""
     name = name.strip().lower()
@@ -49,7 +55,7 @@ def canonical_algorithm(name: str) -> str | None:
 
 
 def hash_stream(
-    stream: BinaryIO,
+    stream: Readable,
     algorithms: Iterable[str] = STORED_ALGORITHMS,
     *,
     sink: BinaryIO | None = None,
@@ -66,7 +72,7 @@ def hash_stream(
     view = memoryview(buffer)
     size = 0
     while True:
-        count = stream.readinto(buffer)  # type: ignore[attr-defined]
+        count = stream.readinto(buffer)
         if not count:
             break
         block = view[:count]

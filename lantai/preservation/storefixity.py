@@ -36,9 +36,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from lantai.preservation.fixity import Entry, verify
 from lantai.preservation.hashing import Progress
+
+K = TypeVar("K")  # what the caller keys a stored file by (``lantai fixity``: its Component)
 
 _QUOTED = re.compile(r"「([^」]+)」")
 _TAG_MANIFEST = re.compile(r"^tagmanifest-[A-Za-z0-9]+\.txt$")
@@ -46,15 +49,15 @@ _PAYLOAD_PREFIX = "/data/"
 
 
 @dataclass
-class Expected:
+class Expected(Generic[K]):
     """What the database says about one stored file; ``key`` is handed back untouched."""
 
     stored_path: str
     name: str
     sha256: str
-    sm3: str = ""
-    size: int | None = None
-    key: object = None
+    sm3: str
+    size: int | None
+    key: K
 
 
 @dataclass
@@ -65,7 +68,6 @@ class Break:
     name: str
     bag: str
     problems: list[str] = field(default_factory=list)
-    key: object = None
 
     @property
     def problem(self) -> str:
@@ -73,10 +75,10 @@ class Break:
 
 
 @dataclass
-class Checked:
+class Checked(Generic[K]):
     """A Component's outcome: ``problems`` empty when the stored file is intact."""
 
-    expected: Expected
+    expected: Expected[K]
     problems: list[str]
     mismatched: list[str]
 
@@ -86,9 +88,9 @@ class Checked:
 
 
 @dataclass
-class BagOutcome:
+class BagOutcome(Generic[K]):
     bag: str
-    checked: list[Checked]
+    checked: list[Checked[K]]
     breaks: list[Break]  # problems with files of the bag that are not Components
     bytes: int = 0
 
@@ -99,8 +101,8 @@ def bag_of(stored_path: str) -> str:
     return head if separator else stored_path.rsplit("/", 1)[0]
 
 
-def group_by_bag(expected: Iterable[Expected]) -> dict[str, list[Expected]]:
-    groups: dict[str, list[Expected]] = defaultdict(list)
+def group_by_bag(expected: Iterable[Expected[K]]) -> dict[str, list[Expected[K]]]:
+    groups: dict[str, list[Expected[K]]] = defaultdict(list)
     for entry in expected:
         groups[bag_of(entry.stored_path)].append(entry)
     return groups
@@ -108,21 +110,21 @@ def group_by_bag(expected: Iterable[Expected]) -> dict[str, list[Expected]]:
 
 def check_bags(
     root: Path,
-    bags: Iterable[tuple[str, list[Expected]]],
+    bags: Iterable[tuple[str, list[Expected[K]]]],
     *,
     workers: int,
     progress: Progress | None = None,
-) -> Iterator[BagOutcome]:
+) -> Iterator[BagOutcome[K]]:
     """Check each ``(bag, its Components)`` under ``root``, ``workers`` bags at a time."""
 
-    def task(group: tuple[str, list[Expected]]) -> BagOutcome:
+    def task(group: tuple[str, list[Expected[K]]]) -> BagOutcome[K]:
         outcome = check_bag(root, group[0], group[1])
         if progress is not None and outcome.bytes:
             progress(outcome.bytes)
         return outcome
 
     with ThreadPoolExecutor(max(1, workers)) as pool:
-        running: set[Future[BagOutcome]] = set()
+        running: set[Future[BagOutcome[K]]] = set()
         for group in bags:
             running.add(pool.submit(task, group))
             if len(running) >= 2 * max(1, workers):
@@ -132,7 +134,7 @@ def check_bags(
             yield future.result()
 
 
-def check_bag(root: Path, bag: str, expected: list[Expected]) -> BagOutcome:
+def check_bag(root: Path, bag: str, expected: list[Expected[K]]) -> BagOutcome[K]:
     from lantai.preservation.bagcheck import validate_bag  # bagcheck imports fixity, as we do
 
     path = root / bag
@@ -205,7 +207,7 @@ def _check_top_level(bag: Path, about: dict[str, list[str]]) -> None:
 def _hash_the_rest(
     bag_path: Path,
     bag: str,
-    expected: list[Expected],
+    expected: list[Expected[K]],
     computed: dict[str, dict[str, str]],
     sizes: dict[str, int],
     about: dict[str, list[str]],
@@ -229,7 +231,7 @@ def _hash_the_rest(
 
 
 def _compare(
-    path: Path, entry: Expected, digests: dict[str, str] | None, size: int | None
+    path: Path, entry: Expected[K], digests: dict[str, str] | None, size: int | None
 ) -> tuple[list[str], list[str]]:
     if digests is None:
         return ([] if os.path.lexists(path) else ["文件缺失"]), []

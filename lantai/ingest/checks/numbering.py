@@ -72,9 +72,10 @@ def capacity_failures(submission: Submission, context: CheckContext) -> list[str
             current = last.get(group, _archive_max(group, context, start))
             last[group] = max(current, number)
         else:
-            group = allocation_group(item, context)
-            if group is None:
+            allocated = allocation_group(item, context)
+            if allocated is None:
                 continue
+            group = allocated
             last[group] = last.get(group, _archive_max(group, context, start)) + 1
             needed[group] = needed.get(group, 0) + 1
         highest[group] = max(highest.get(group, 0), last[group])

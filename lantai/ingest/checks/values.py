@@ -46,12 +46,13 @@ def parse_date(text: str) -> PartialDate | None:
     match = _SEPARATED.match(text) or _COMPACT.match(text)
     if not match:
         return None
-    year, month, day = (int(v) if v else None for v in match.group("y", "m", "d"))
+    year = int(match["y"])
+    month, day = (int(v) if v else None for v in match.group("m", "d"))
     try:
-        dt.date(year, month or 1, day or 1)  # type: ignore[arg-type]
+        dt.date(year, month or 1, day or 1)
     except ValueError:
         return None
-    return PartialDate(year, month, day)  # type: ignore[arg-type]
+    return PartialDate(year, month, day)
 
 
 def parse_int(text: str) -> int | None:

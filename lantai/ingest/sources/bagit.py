@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Final
 
 from lantai.ingest.files import is_system_file
 from lantai.ingest.sources import folder
@@ -30,7 +31,7 @@ from lantai.ingest.sources.grid import header_key
 from lantai.ingest.submission import CANONICAL_FIELDS, Submission, SubmittedFile, SubmittedItem
 from lantai.preservation.bagcheck import BagReport, validate_bag
 
-KIND = "bagit"
+KIND: Final = "bagit"
 _BAGIT_LABELS = {"external-identifier": "ref_code", "external-description": "description"}
 
 

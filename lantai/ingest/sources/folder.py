@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Final
 
 from lantai.ingest.files import Walk, clean_relative, unsafe_name_reason, walk
 from lantai.ingest.sources.catalogue import FILE_SEPARATORS, find_catalogue, read_catalogue
@@ -34,7 +35,7 @@ from lantai.ingest.submission import (
     nfc,
 )
 
-KIND = "folder"
+KIND: Final = "folder"
 README_NAMES = ("说明文件.txt", "说明.txt", "readme.txt", "说明文件.md")
 _DECLARED_KEYS = {
     "items": ("件数", "移交件数", "电子档案件数", "文件件数", "items"),

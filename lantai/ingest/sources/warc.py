@@ -45,13 +45,14 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from lantai.ingest.errors import temp_disk_full
 from lantai.ingest.submission import Submission, SubmittedFile, SubmittedItem, nfc
 from lantai.preservation.hashing import BLOCK_SIZE
 
-KIND = "warc"
+KIND: Final = "warc"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|%]+')
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -217,10 +218,10 @@ def _meta_creator(head: bytes, record) -> str:
     """The first of the page's ``<meta name=author|source|publisher…>`` with a content."""
     found: dict[str, bytes] = {}
     for tag in _META.findall(head):
-        name, content = _META_NAME.search(tag), _META_CONTENT.search(tag)
-        if name and content:
+        named, content = _META_NAME.search(tag), _META_CONTENT.search(tag)
+        if named and content:
             found.setdefault(
-                name.group(1).decode("ascii", "replace").lower(),
+                named.group(1).decode("ascii", "replace").lower(),
                 content.group(1) or content.group(2) or b"",
             )
     for name in CREATOR_META:

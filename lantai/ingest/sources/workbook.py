@@ -25,6 +25,7 @@ import datetime as dt
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, cast
 from xml.etree import ElementTree
 
 from lantai.ingest.sources.grid import (
@@ -82,6 +83,12 @@ def read_workbook(path: Path) -> list[Sheet]:
     return sheets
 
 
+class _ReadOnlySheet(Protocol):
+    """A read-only openpyxl worksheet: where in the zip its XML is (absent from the stubs)."""
+
+    _worksheet_path: str
+
+
 def _find_uncached(path: Path, sheets: list[Sheet]) -> None:
     """Mark formulas saved without a result: no ``<v>``, or an empty one on a cell that is not
     a string result (Excel writes a formula giving "" as ``t="str"`` with ``<v></v>``;
@@ -90,7 +97,7 @@ def _find_uncached(path: Path, sheets: list[Sheet]) -> None:
 
     book = openpyxl.load_workbook(path, read_only=True)
     try:
-        paths = [sheet._worksheet_path for sheet in book.worksheets]
+        paths = [cast(_ReadOnlySheet, sheet)._worksheet_path for sheet in book.worksheets]
     finally:
         book.close()
     with zipfile.ZipFile(path) as archive:

@@ -36,6 +36,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from lantai.env import unpack_limit_bytes
 from lantai.ingest.errors import temp_disk_full
@@ -44,7 +45,7 @@ from lantai.ingest.sources.detect import detect
 from lantai.ingest.submission import Problem, Submission, nfc
 from lantai.preservation.hashing import BLOCK_SIZE
 
-KIND = "zip"
+KIND: Final = "zip"
 NAME_MAX = 255  # bytes in one path component (ext4, XFS, NTFS in UTF-16 units)
 
 
@@ -211,7 +212,8 @@ def member_name(member: zipfile.ZipInfo, encoding: str = "utf-8") -> tuple[str, 
 
 
 def _unpack(archive: zipfile.ZipFile, temp: Path, outer: Submission) -> list[str]:
-    written, names = 0, []
+    written = 0
+    names: list[str] = []
     encoding = name_encoding(archive)
     for member in archive.infolist():
         name, recovered = member_name(member, encoding)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from lantai.archive.domains import DomainError
@@ -73,7 +73,7 @@ class Command(LantaiCommand):
             disable=quiet,
             transient=True,
         )
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         class Context:
             def __enter__(self_inner):

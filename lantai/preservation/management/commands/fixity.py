@@ -35,6 +35,7 @@ from lantai.preservation.fixity import default_workers
 from lantai.preservation.storefixity import (
     BagOutcome,
     Break,
+    Checked,
     Expected,
     check_bags,
     group_by_bag,
@@ -42,6 +43,7 @@ from lantai.preservation.storefixity import (
 )
 
 ITEMS_PER_CHUNK = 500
+Failure = dict[str, object]  # one broken file as the report and the audit detail show it
 WRITE_ATTEMPTS = 5
 
 
@@ -75,7 +77,8 @@ class Command(LantaiCommand):
         # Aggregate in the database: summing in Python would load every row before hashing.
         total_bytes = Component.objects.aggregate(total=Sum("size"))["total"] or 0
         workers = options["workers"] or default_workers()
-        checked, bags, failures = 0, 0, []
+        checked, bags = 0, 0
+        failures: list[Failure] = []
         with Progress(
             TextColumn("固定性校验"),
             BarColumn(),
@@ -98,9 +101,10 @@ class Command(LantaiCommand):
                 for outcome in outcomes:
                     bags += 1
                     checked += len(outcome.checked)
-                    failures += [self.component_failure(c, outcome.bag) for c in outcome.checked]
+                    failures += [
+                        self.component_failure(c, outcome.bag) for c in outcome.checked if not c.ok
+                    ]
                     failures += [self.failure(b) for b in outcome.breaks]
-        failures = [f for f in failures if f]
         strays = list(unregistered(root, self.registered_bags))
         if strays:
             write_with_retry(lambda: self.record_strays(strays))
@@ -110,7 +114,7 @@ class Command(LantaiCommand):
             raise SystemExit(1)
 
     @staticmethod
-    def chunks() -> Iterator[list[Expected]]:
+    def chunks() -> Iterator[list[Expected[Component]]]:
         """Components, ``ITEMS_PER_CHUNK`` items at a time, each chunk read completely."""
         components = Component.objects.only(
             "pk", "original_name", "stored_path", "sha256", "sm3", "size", "item_id"
@@ -140,8 +144,10 @@ class Command(LantaiCommand):
         return {prefix + p[len(prefix) :].split("/", 1)[0] for p in paths if p.startswith(prefix)}
 
     @staticmethod
-    def record_events(outcomes: list[BagOutcome]) -> None:
-        good, bad, broken_bags = [], [], {}
+    def record_events(outcomes: list[BagOutcome[Component]]) -> None:
+        good: list[tuple[Component, dict[str, object]]] = []
+        bad: list[tuple[Component, dict[str, object]]] = []
+        broken_bags: dict[int, BagOutcome[Component]] = {}
         for outcome in outcomes:
             for result in outcome.checked:
                 component = result.expected.key
@@ -188,9 +194,7 @@ class Command(LantaiCommand):
             )
 
     @staticmethod
-    def component_failure(result, bag: str) -> dict | None:
-        if result.ok:
-            return None
+    def component_failure(result: Checked[Component], bag: str) -> Failure:
         return {
             "file": result.expected.stored_path,
             "name": result.expected.name,
@@ -200,7 +204,7 @@ class Command(LantaiCommand):
         }
 
     @staticmethod
-    def failure(broken: Break) -> dict:
+    def failure(broken: Break) -> Failure:
         return {
             "file": broken.file,
             "name": broken.name,
@@ -209,7 +213,7 @@ class Command(LantaiCommand):
             "problems": broken.problems,
         }
 
-    def report(self, checked: int, bags: int, failures: list[dict], as_json: bool) -> None:
+    def report(self, checked: int, bags: int, failures: list[Failure], as_json: bool) -> None:
         if as_json:
             self.stdout.write(
                 json.dumps(
