@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 _TRUE = {"1", "true", "yes", "on", "y", "t"}
 _FALSE = {"0", "false", "no", "off", "n", "f"}
@@ -158,7 +159,7 @@ def env_dir(name: str, default: str, environ: Mapping[str, str] | None = None) -
 
 def env_database(
     name: str, default_sqlite_path: Path, environ: Mapping[str, str] | None = None
-) -> dict:
+) -> dict[str, Any]:
     """``sqlite:///path`` (default: the data dir) or ``postgres://user@host:port/db``."""
     import dj_database_url
 
@@ -181,10 +182,10 @@ def env_database(
         raise SettingError(f"{name} 无效：{mask_password(value)!r}（{error}）") from None
     if not config.get("NAME"):
         raise SettingError(f"{name} 缺少库名：应为 postgres://用户@主机:端口/库名")
-    return config
+    return dict(config)
 
 
-def sqlite_database(path: Path, timeout: int = 30) -> dict:
+def sqlite_database(path: Path, timeout: int = 30) -> dict[str, Any]:
     """SQLite tuned for a small archive: WAL, IMMEDIATE writes (no upgrade deadlocks).
 
     ``timeout`` (``LANTAI_SQLITE_TIMEOUT``, seconds) is the busy timeout: a connection that

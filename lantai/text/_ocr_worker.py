@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 _HEADER = struct.Struct(">Q")
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the ``lantai`` package
@@ -43,7 +43,7 @@ class WorkerDied(RuntimeError):
     """The worker exited (crashed, or was killed from outside) while serving a request."""
 
 
-def call(target: str, args: tuple, timeout: float) -> Any:
+def call(target: str, args: tuple[object, ...], timeout: float) -> Any:
     """Run ``module:function(*args)`` in the worker and return its value.
 
     Raises :class:`TimeoutError` when it has not answered within ``timeout`` seconds (the worker
@@ -59,7 +59,7 @@ def call(target: str, args: tuple, timeout: float) -> Any:
         _LOCK.release()
 
 
-def _call_locked(target: str, args: tuple, deadline: float) -> Any:
+def _call_locked(target: str, args: tuple[object, ...], deadline: float) -> Any:
     global _worker
     if _worker is None or not _worker.usable():
         _worker = _Worker()
@@ -117,7 +117,8 @@ class _Worker:
             raise WorkerDied("the OCR worker exited") from error
         fd = self.proc.stdout.fileno()
         size = _HEADER.unpack(_read_exactly(fd, _HEADER.size, deadline))[0]
-        return pickle.loads(_read_exactly(fd, size, deadline))
+        answer: tuple[str, Any] = pickle.loads(_read_exactly(fd, size, deadline))
+        return answer
 
     def kill(self) -> None:
         if self.owner == os.getpid() and self.proc.poll() is None:
@@ -157,7 +158,7 @@ def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def _serve(inbox, outbox) -> None:
+def _serve(inbox: BinaryIO, outbox: BinaryIO) -> None:
     """The child's loop: one request at a time until the parent closes our stdin."""
     while True:
         header = inbox.read(_HEADER.size)

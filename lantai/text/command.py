@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from lantai.text.pipeline import extract
 from lantai.text.result import ExtractResult
@@ -70,7 +71,7 @@ def _human(result: ExtractResult) -> str:
     return "\n".join(lines)
 
 
-def _document(result: ExtractResult, with_lines: bool) -> dict:
+def _document(result: ExtractResult, with_lines: bool) -> dict[str, Any]:
     data = result.to_dict()
     if not with_lines:
         data["ocr_lines"] = len(result.ocr_lines)

@@ -4,8 +4,12 @@ properties (title, author, created) that word processors fill in."""
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from lantai.text.result import ExtractResult
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 _TEMPLATE_CREATED = "2013-12-23"
 
@@ -31,7 +35,7 @@ def extract_docx(data: bytes) -> ExtractResult:
     return result
 
 
-def _blocks(document) -> list[str]:
+def _blocks(document: Document) -> list[str]:
     """Paragraph and table text in body order (tables between the paragraphs around them)."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph

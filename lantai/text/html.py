@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -80,39 +81,46 @@ def _parse(html: str) -> _Page | None:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return None
-    head_title = " ".join(" ".join(t.itertext()) for t in tree.iter("title")).strip()
+    head_title = " ".join(" ".join(map(str, t.itertext())) for t in tree.iter("title")).strip()
     body = tree.find("body")
     root = body if body is not None else tree
     for node in root.iter("script", "style", "noscript", "template"):
         node.text = None
-    visible = "\n".join(s.strip() for s in root.itertext() if s.strip())
+    visible = "\n".join(s.strip() for s in map(str, root.itertext()) if s.strip())
     return _Page(html, tree, visible, head_title)
 
 
-def _gne(html: str) -> dict:
+# What a peer extractor found (GNE, trafilatura): their own JSON-like keys and values.
+Peer = dict[str, Any]
+
+
+def _gne(html: str) -> Peer:
     try:
         from gne import GeneralNewsExtractor
 
-        return GeneralNewsExtractor().extract(html) or {}
+        found: Peer = GeneralNewsExtractor().extract(html) or {}
+        return found
     except Exception:  # GNE raises on odd markup; it is one opinion among several
         return {}
 
 
-def _trafilatura(html: str, url: str | None) -> dict:
+def _trafilatura(html: str, url: str | None) -> Peer:
     try:
         import trafilatura
 
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
     except Exception:  # same reasoning as _gne
         return {}
-    return doc.as_dict() if doc is not None else {}
+    if doc is None:
+        return {}
+    return doc if isinstance(doc, dict) else doc.as_dict()
 
 
 def _meta(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | None:
     for node in tree.iter("meta"):
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").lower()
-        if key in names and node.get("content"):
-            return node.get("content").strip()
+        if key in names and (content := node.get("content")):
+            return str(content).strip()
     return None
 
 
@@ -181,7 +189,9 @@ def _byline_area(page: _Page, title: str | None) -> str:
     return page.visible[start : start + _BYLINE_WINDOW]
 
 
-def choose_date(page: _Page, area: str, gne_date: str, traf_date: str, url: str | None) -> str:
+def choose_date(
+    page: _Page, area: str, gne_date: str, traf_date: str, url: str | None
+) -> str | None:
     """Meta → GNE → byline area → URL → trafilatura (first that parses).
 
     GNE before our byline-area rule: on the evaluation pages GNE's date was right more often,
@@ -287,7 +297,7 @@ def _fill(result: ExtractResult, page: _Page, url: str | None) -> None:
         result.reason = "no article text found in the HTML page"
 
 
-def _peer_authors(gne: dict, traf: dict) -> list[str]:
+def _peer_authors(gne: Peer, traf: Peer) -> list[str]:
     names: list[str] = []
     for raw in (gne.get("author"), traf.get("author")):
         raw = re.sub(r"(?:责任编辑|编辑|作者|来源|记者)\s*[:：]", " ", raw or "")
@@ -297,7 +307,7 @@ def _peer_authors(gne: dict, traf: dict) -> list[str]:
     return names
 
 
-def _site(page: _Page, traf: dict) -> str | None:
+def _site(page: _Page, traf: Peer) -> str | None:
     with contextlib.suppress(AttributeError):
         return _meta(page.tree, ("og:site_name", "application-name")) or traf.get("sitename")
     return None

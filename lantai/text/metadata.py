@@ -15,6 +15,7 @@ Rules, not models: archives need results they can explain and no network or mode
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _HAN = "\u4e00-\u9fff"
 # Bylines in Traditional text (記者, 通訊員, 來源 …): each keyword character also matches its
@@ -160,7 +161,7 @@ def find_organisations(text: str, limit: int = 20) -> list[str]:
     return _ranked((m.group() for m in _ORG.finditer(text[:100_000])), limit, min_len=3)
 
 
-def _ranked(items, limit: int, min_len: int) -> list[str]:
+def _ranked(items: Iterable[str], limit: int, min_len: int) -> list[str]:
     counts: dict[str, int] = {}
     for item in items:
         name = _trim(item) if len(item) > 2 else item

@@ -36,7 +36,7 @@ def _t2s() -> opencc.OpenCC:
 
 def to_simplified(text: str) -> str:
     """Fold Traditional (and variant) characters to Simplified; other text passes unchanged."""
-    simplified = _t2s().convert(text)
+    simplified: str = _t2s().convert(text)
     if _HAS_EXTRA_VARIANT.search(simplified) is None:
         return simplified
     return simplified.translate(_EXTRA_VARIANTS)

@@ -34,9 +34,13 @@ from __future__ import annotations
 import io
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from lantai.text import _ocr_worker, limits
 from lantai.text.result import OcrLine
+
+if TYPE_CHECKING:  # Pillow comes with the OCR extra, imported where it is used
+    from PIL.Image import Image
 
 DEFAULT_TIMEOUT = limits.DEFAULT_OCR_TIMEOUT
 _MAX_PIXELS = 80_000_000
@@ -80,15 +84,15 @@ def _engine_name(engine: str | None) -> str | None:
     return available[0] if available else None
 
 
-def load_image(data: bytes):
+def load_image(data: bytes) -> Image:
     """Open image bytes as an RGB PIL image, refusing oversized images before decoding."""
     from PIL import Image
 
-    image = Image.open(io.BytesIO(data))
-    width, height = image.size
+    opened = Image.open(io.BytesIO(data))
+    width, height = opened.size
     if width * height > _MAX_PIXELS:
         raise ValueError(f"image of {width}×{height} pixels is over the OCR limit")
-    image = image.convert("RGB")
+    image = opened.convert("RGB")
     scale = min(1.0, _MAX_SIDE / max(width, height))
     if scale < 1.0:
         image = image.resize((int(width * scale), int(height * scale)))
@@ -114,8 +118,9 @@ def recognise_pages(
             out.reason = _stopped(page, timeout)
             break
         try:
+            # What _recognise_page returns in the worker, unpickled here.
             lines = _in_worker("_recognise_page", (name, data, page, remaining), remaining)
-            out.lines.extend(lines)
+            out.lines.extend(cast(list[OcrLine], lines))
             if time.monotonic() >= deadline:  # tesseract gave up by itself at the limit
                 raise TimeoutError
         except TimeoutError:
@@ -133,7 +138,7 @@ def _stopped(page: int, timeout: float) -> str:
     return f"OCR stopped at page {page}: time limit of {timeout:g} s reached (LANTAI_OCR_TIMEOUT)"
 
 
-def _in_worker(function: str, args: tuple, timeout: float):
+def _in_worker(function: str, args: tuple[object, ...], timeout: float) -> object:
     """Call a function of this module in the OCR worker process."""
     return _ocr_worker.call(f"{__name__}:{function}", args, timeout)
 
@@ -152,7 +157,9 @@ def preload(engine: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> floa
     return time.perf_counter() - start
 
 
-def recognise_image(data: bytes, engine: str | None = None, timeout: float = DEFAULT_TIMEOUT):
+def recognise_image(
+    data: bytes, engine: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> Recognised:
     """OCR a single image (page 1)."""
     return recognise_pages([(1, data)], engine=engine, timeout=timeout)
 
@@ -174,7 +181,7 @@ def _recognise_page(name: str, data: bytes, page: int, remaining: float) -> list
     return _run(name, load_image(data), page, remaining)
 
 
-def _run(name: str, image, page: int, remaining: float) -> list[OcrLine]:
+def _run(name: str, image: Image, page: int, remaining: float) -> list[OcrLine]:
     if name == "tesseract":
         from lantai.text import ocr_tesseract
 

@@ -32,8 +32,20 @@ import functools
 import itertools
 import logging
 import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from lantai.text.result import OcrLine
+
+if TYPE_CHECKING:  # numpy and Pillow come with the OCR extra, imported where they are used
+    import numpy as np
+    from numpy.typing import NDArray
+    from PIL.Image import Image
+
+    Pixels = NDArray[np.uint8]
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1
+Piece = tuple[Box, str, float]  # a recognised box, its text and score
 
 _VERTICAL_ASPECT = 1.5
 _DET_SIDE = 1280
@@ -54,7 +66,7 @@ def _threads() -> int:
 
 
 @functools.cache
-def _engine():
+def _engine() -> Any:  # a rapidocr.RapidOCR (rapidocr has no type information)
     from rapidocr import RapidOCR
 
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
@@ -74,12 +86,12 @@ def load() -> None:
     _engine()
 
 
-def _box(points) -> tuple[int, int, int, int]:
+def _box(points: Sequence[Sequence[float]]) -> Box:
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     return int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys))
 
 
-def recognise(image, page: int) -> list[OcrLine]:
+def recognise(image: Image, page: int) -> list[OcrLine]:
     """Lines of one page image (PIL), horizontal or vertical."""
     import numpy as np
 
@@ -92,7 +104,7 @@ def recognise(image, page: int) -> list[OcrLine]:
     tall = sum((y1 - y0) > _VERTICAL_ASPECT * (x1 - x0) for x0, y0, x1, y1 in boxes)
     if tall > len(boxes) / 2:
         return _vertical(array, boxes, page)
-    pieces = []
+    pieces: list[Piece] = []
     for quad, box in zip(quads, boxes, strict=True):
         text, score = _read(_crop(array, quad))
         if text.strip() and score >= _MIN_SCORE:
@@ -100,15 +112,16 @@ def recognise(image, page: int) -> list[OcrLine]:
     return _merge_lines(pieces, page)
 
 
-def _crop(array, quad):
+def _crop(array: Pixels, quad: Sequence[Sequence[float]]) -> Pixels:
     """The (possibly slanted) box straightened, as rapidocr crops it."""
     import numpy as np
     from rapidocr.utils.process_img import get_rotate_crop_image
 
-    return get_rotate_crop_image(array, np.asarray(quad, dtype=np.float32).copy())
+    crop: Pixels = get_rotate_crop_image(array, np.asarray(quad, dtype=np.float32).copy())
+    return crop
 
 
-def _read(strip) -> tuple[str, float]:
+def _read(strip: Pixels) -> tuple[str, float]:
     """Recognise one horizontal strip of text."""
     rec = _engine()(strip, use_det=False, use_cls=False, use_rec=True)
     texts, scores = rec.txts or (), rec.scores or ()
@@ -117,10 +130,10 @@ def _read(strip) -> tuple[str, float]:
     return "".join(texts), float(sum(scores) / len(scores))
 
 
-def _merge_lines(pieces, page: int) -> list[OcrLine]:
+def _merge_lines(pieces: list[Piece], page: int) -> list[OcrLine]:
     """Join boxes on the same text line (PP-OCR splits lines at wide spaces)."""
     pieces.sort(key=lambda p: (p[0][1] + p[0][3]) / 2)
-    rows: list[list] = []
+    rows: list[list[Piece]] = []
     for piece in pieces:
         (_, y0, _, y1), centre = piece[0], (piece[0][1] + piece[0][3]) / 2
         if rows:
@@ -156,7 +169,7 @@ def _latin(pair: str) -> bool:
     return any(c.isascii() and c.isalnum() for c in pair)
 
 
-def _vertical(array, boxes, page: int) -> list[OcrLine]:
+def _vertical(array: Pixels, boxes: list[Box], page: int) -> list[OcrLine]:
     """Columns right to left; each column re-laid as a horizontal strip of square cells."""
     import numpy as np
 
@@ -176,7 +189,7 @@ def _vertical(array, boxes, page: int) -> list[OcrLine]:
     return lines
 
 
-def _glyph_cells(column) -> list:
+def _glyph_cells(column: Pixels) -> list[Pixels]:
     """Split a column at blank rows (the gaps between glyphs).
 
     Glyphs made of parts stacked with a gap (二, 三, 另) are re-joined: two neighbouring pieces
@@ -189,7 +202,8 @@ def _glyph_cells(column) -> list:
     ink_columns = np.flatnonzero(ink.any(axis=0))
     width = int(ink_columns[-1] - ink_columns[0] + 1) if ink_columns.size else column.shape[1]
     rows = ink.any(axis=1)
-    cells, start = [], None
+    cells: list[tuple[int, int]] = []
+    start: int | None = None
     for index, has_ink in enumerate(np.append(rows, False)):
         if has_ink and start is None:
             start = index
@@ -205,11 +219,12 @@ def _glyph_cells(column) -> list:
     return [column[top:bottom] for top, bottom in cells]
 
 
-def _square(cell, side: int):
+def _square(cell: Pixels, side: int) -> Pixels:
     """Pad a glyph crop to a white ``side``-pixel square (one size for the whole column)."""
     import numpy as np
 
     height = cell.shape[0]
     top, left = (side - height) // 2, (side - cell.shape[1]) // 2
     pad = ((top, side - height - top), (left, side - cell.shape[1] - left), (0, 0))
-    return np.pad(cell, pad, constant_values=255)
+    square: Pixels = np.pad(cell, pad, constant_values=255)
+    return square

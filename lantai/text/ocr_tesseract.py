@@ -5,8 +5,12 @@ from __future__ import annotations
 import functools
 import glob
 import os
+from typing import TYPE_CHECKING, Any
 
 from lantai.text.result import OcrLine
+
+if TYPE_CHECKING:  # Pillow comes with the OCR extra
+    from PIL.Image import Image
 
 _HORIZONTAL = "chi_sim+chi_tra"
 _VERTICAL = "chi_sim_vert+chi_tra_vert"
@@ -21,7 +25,7 @@ def _tessdata() -> str | None:
 
 
 @functools.cache
-def _api(lang: str, psm: int):
+def _api(lang: str, psm: int) -> Any:  # a tesserocr.PyTessBaseAPI (tesserocr is untyped)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     import tesserocr
 
@@ -39,7 +43,9 @@ def load() -> None:
     _api(_VERTICAL, tesserocr.PSM.SINGLE_BLOCK_VERT_TEXT)
 
 
-def recognise(image, page: int, remaining: float, vertical: bool | None = None) -> list[OcrLine]:
+def recognise(
+    image: Image, page: int, remaining: float, vertical: bool | None = None
+) -> list[OcrLine]:
     """Lines of one page; ``vertical=None`` tries horizontal then vertical when little is found."""
     if vertical is None:
         lines = _recognise(image, page, remaining, False)
@@ -51,7 +57,7 @@ def recognise(image, page: int, remaining: float, vertical: bool | None = None) 
     return _recognise(image, page, remaining, vertical)
 
 
-def _recognise(image, page: int, remaining: float, vertical: bool) -> list[OcrLine]:
+def _recognise(image: Image, page: int, remaining: float, vertical: bool) -> list[OcrLine]:
     import tesserocr
 
     lang, psm = (

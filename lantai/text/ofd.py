@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -90,7 +91,7 @@ def extract_ofd(data: bytes, ocr_timeout: float | None = None) -> ExtractResult:
     scans = [n for n, p in enumerate(pages, 1) if len(p.text.strip()) < _MIN_CHARS_PER_PAGE]
     texts = {n: p.text for n, p in enumerate(pages, 1)}
     problems = [f"page {n}: {pages[n - 1].problem}" for n in scans if pages[n - 1].problem]
-    to_ocr = [(n, pages[n - 1].image) for n in scans if pages[n - 1].image][:_MAX_OCR_PAGES]
+    to_ocr = [(n, image) for n in scans if (image := pages[n - 1].image)][:_MAX_OCR_PAGES]
     if to_ocr:
         problems += _ocr(result, to_ocr, texts, ocr_timeout)
     result.body = "\n".join(t for _, t in sorted(texts.items()) if t)
@@ -101,7 +102,12 @@ def extract_ofd(data: bytes, ocr_timeout: float | None = None) -> ExtractResult:
     return result
 
 
-def _ocr(result: ExtractResult, images: list, texts: dict[int, str], timeout: float | None):
+def _ocr(
+    result: ExtractResult,
+    images: list[tuple[int, bytes]],
+    texts: dict[int, str],
+    timeout: float | None,
+) -> list[str]:
     """OCR the scanned pages into ``texts``; the problems to report."""
     from lantai.text import ocr
 
@@ -116,7 +122,7 @@ def _ocr(result: ExtractResult, images: list, texts: dict[int, str], timeout: fl
     return [recognised.reason] if recognised.reason else []
 
 
-def _pages(archive: zipfile.ZipFile):
+def _pages(archive: zipfile.ZipFile) -> Iterator[_Page]:
     names = set(archive.namelist())
     root = _xml(archive, "OFD.xml")
     for node in root.iter():
@@ -126,14 +132,21 @@ def _pages(archive: zipfile.ZipFile):
         doc = _xml(archive, doc_name)
         shared = _media(archive, names, doc_name, doc, ("PublicRes", "DocumentRes"))
         for page in doc.iter():
-            if _local(page.tag) != "Page" or not page.get("BaseLoc"):
+            location = page.get("BaseLoc")
+            if _local(page.tag) != "Page" or not location:
                 continue
-            name = _resolve(doc_name, page.get("BaseLoc"), names)
+            name = _resolve(doc_name, location, names)
             if name in names:
                 yield _page(archive, names, name, shared)
 
 
-def _media(archive, names, owner: str, tree, tags: tuple[str, ...]) -> dict[str, str]:
+def _media(
+    archive: zipfile.ZipFile,
+    names: set[str],
+    owner: str,
+    tree: etree._Element,
+    tags: tuple[str, ...],
+) -> dict[str, str]:
     """``MultiMedia`` ID → zip member, from the resource files ``tree`` lists under ``tags``."""
     media: dict[str, str] = {}
     for node in tree.iter():
@@ -145,15 +158,16 @@ def _media(archive, names, owner: str, tree, tags: tuple[str, ...]) -> dict[str,
         res = _xml(archive, res_name)
         base = res.get("BaseLoc", "")
         for item in res.iter():
-            if _local(item.tag) != "MultiMedia" or not item.get("ID"):
+            media_id = item.get("ID")
+            if _local(item.tag) != "MultiMedia" or not media_id:
                 continue
             files = [c.text for c in item if _local(c.tag) == "MediaFile" and c.text]
             if files:
-                media[item.get("ID")] = _resolve(res_name, files[0], names, base)
+                media[media_id] = _resolve(res_name, files[0], names, base)
     return media
 
 
-def _page(archive, names: set[str], name: str, shared: dict[str, str]) -> _Page:
+def _page(archive: zipfile.ZipFile, names: set[str], name: str, shared: dict[str, str]) -> _Page:
     tree = _xml(archive, name)
     lines: list[str] = []
     image_ids: list[str] = []
@@ -163,8 +177,8 @@ def _page(archive, names: set[str], name: str, shared: dict[str, str]) -> _Page:
             text = "".join(c.text or "" for c in obj.iter() if _local(c.tag) == "TextCode")
             if text:
                 lines.append(text)
-        elif kind == "ImageObject" and obj.get("ResourceID"):
-            image_ids.append(obj.get("ResourceID").strip())
+        elif kind == "ImageObject" and (resource := obj.get("ResourceID")):
+            image_ids.append(resource.strip())
     page = _Page("\n".join(lines))
     if image_ids:
         media = {**shared, **_media(archive, names, name, tree, ("PageRes",))}
@@ -172,7 +186,9 @@ def _page(archive, names: set[str], name: str, shared: dict[str, str]) -> _Page:
     return page
 
 
-def _largest_image(archive, names, ids: list[str], media: dict[str, str]):
+def _largest_image(
+    archive: zipfile.ZipFile, names: set[str], ids: list[str], media: dict[str, str]
+) -> tuple[bytes | None, str | None]:
     """The biggest image the page draws (the scan), or None and why there is none."""
     found = [media[i] for i in ids if media.get(i) in names]
     if not found:

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import TYPE_CHECKING
 
 from lantai.text import limits, ocr
 from lantai.text.result import ExtractResult
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 _MIN_CHARS_PER_PAGE = 10
 _MAX_OCR_PAGES = 50
@@ -49,16 +53,16 @@ def extract_pdf(data: bytes, ocr_timeout: float | None = None) -> ExtractResult:
     return result
 
 
-def _page_text(page) -> str:
+def _page_text(page: PageObject) -> str:
     try:
         return page.extract_text() or ""
     except Exception:  # a broken content stream on one page must not lose the others
         return ""
 
 
-def _ocr_pages(result: ExtractResult, pages: list, timeout: float) -> None:
+def _ocr_pages(result: ExtractResult, pages: list[PageObject], timeout: float) -> None:
     """OCR the images of image-only pages, within one overall time budget."""
-    images = []
+    images: list[tuple[int, bytes]] = []
     for number, page in enumerate(pages[:_MAX_OCR_PAGES], start=1):
         try:
             page_images = list(page.images)
