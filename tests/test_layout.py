@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 LANTAI = Path(__file__).resolve().parents[1] / "lantai"
-BELOW_THE_PORTAL = ["archive", "access", "audit", "ingest", "search", "text"]
+BELOW_THE_PORTAL = [
+    "archive",
+    "access",
+    "accounts",
+    "audit",
+    "ingest",
+    "preservation",
+    "search",
+    "text",
+]
 
 
 def test_no_app_below_the_portal_has_a_page_of_the_portal():
@@ -62,3 +72,25 @@ def test_no_module_grows_past_400_lines():
         and (lines := len(path.read_text("utf-8").splitlines())) > 400
     }
     assert long == {}
+
+
+def test_every_search_core_module_is_checked_strictly_and_kept_free_of_django():
+    config = tomllib.loads((LANTAI.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    core = {
+        f"lantai.search.{path.stem}"
+        for path in (LANTAI / "search").glob("_*.py")
+        if path.name != "__init__.py"
+    }
+    strict = next(
+        set(o["module"])
+        for o in config["tool"]["mypy"]["overrides"]
+        if o.get("disallow_untyped_defs")
+    )
+    no_django = next(
+        set(c["source_modules"])
+        for c in config["tool"]["importlinter"]["contracts"]
+        if "django" in c.get("forbidden_modules", [])
+        and "lantai.search._index" in c["source_modules"]
+    )
+    assert core - strict == set()
+    assert core - no_django == set()

@@ -38,6 +38,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from lantai.text.normalise import fold_for_search, to_simplified
 
@@ -62,16 +63,22 @@ def text_fingerprint(text: str) -> str:
 
 
 def _as_span(span: SpanLike) -> tuple[int, int]:
+    values: tuple[object, object]
     if isinstance(span, Redaction):
-        start, end = span.start, span.end
+        values = (span.start, span.end)  # typed int, but it may come from stored JSON
     else:
         if len(span) not in (2, 3):
             raise ValueError(f"遮蔽范围格式无效：{span!r}，应为 (起点, 终点) 或 (起点, 终点, 理由)")
-        start, end = span[0], span[1]
+        values = (span[0], span[1])
+    start, end = values
     # bool is an int subclass; True/False as offsets is always a caller's mistake.
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+    if not (_offset(start) and _offset(end)):
         raise ValueError(f"遮蔽范围 {span!r} 的起点和终点必须是整数")
     return start, end
+
+
+def _offset(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def merge_spans(spans: Iterable[SpanLike], length: int) -> list[tuple[int, int]]:

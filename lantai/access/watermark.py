@@ -46,6 +46,7 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NumberObject,
+    PdfObject,
 )
 
 from lantai.env import env_str
@@ -98,10 +99,10 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     # In a .ttc collection prefer the Simplified Chinese face (index 2 in Noto CJK).
     for index in (2, 0) if path else ():
         try:
-            font = ImageFont.truetype(path, size, index=index)
+            font = ImageFont.truetype(str(path), size, index=index)
         except OSError:
             continue
-        if index == 0 or "SC" in " ".join(font.getname()):
+        if index == 0 or "SC" in " ".join(name or "" for name in font.getname()):
             return font
     message = "未找到可用的中文字体，水印改用 Pillow 默认字体（中文可能显示为方框）"
     warnings.warn(message, RuntimeWarning, stacklevel=3)
@@ -144,7 +145,7 @@ def watermark_layer(size: tuple[int, int], label: str) -> Image.Image:
 def _label_tile(label: str, font_size: int) -> tuple[Image.Image, int, int]:
     """The label, level, dark with a light outline (legible on light and dark areas)."""
     font = _font(font_size)
-    left, top, right, bottom = font.getbbox(label)
+    left, top, right, bottom = (int(v) for v in font.getbbox(label))
     text_w, text_h = right - left, bottom - top
     pad = max(2, text_h // 6)
     tile = Image.new("RGBA", (text_w + 2 * pad, text_h + 2 * pad), (0, 0, 0, 0))
@@ -199,9 +200,9 @@ def watermark_image(
 def _open_image(src: Path | bytes, max_side: int) -> Image.Image:
     """Open and decode ``src`` (a JPEG is decoded at reduced scale when that is enough)."""
     try:
-        image = Image.open(io.BytesIO(src) if isinstance(src, bytes) else src)
-        image.draft("RGB", (max_side, max_side))  # JPEG only: decode at 1/2, 1/4, 1/8 scale
-        image = ImageOps.exif_transpose(image)
+        opened = Image.open(io.BytesIO(src) if isinstance(src, bytes) else src)
+        opened.draft("RGB", (max_side, max_side))  # JPEG only: decode at 1/2, 1/4, 1/8 scale
+        image: Image.Image = ImageOps.exif_transpose(opened)
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise WatermarkError(f"无法读取图像：{error}") from error
@@ -274,7 +275,7 @@ def _rebuilt(reader: PdfReader) -> PdfWriter:
     return writer
 
 
-def _strip_resources(resources: object, seen: set[int]) -> None:
+def _strip_resources(resources: PdfObject | None, seen: set[int]) -> None:
     """Drop metadata keys from the XObjects of ``resources`` and of the forms they draw."""
     resources = resources.get_object() if resources is not None else None
     if not isinstance(resources, DictionaryObject) or id(resources) in seen:

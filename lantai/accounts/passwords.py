@@ -80,7 +80,7 @@ class OwnPasswordForm(PasswordChangeForm):
     """Django's change-password form; the new password must differ from the temporary one."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         password = cleaned.get("new_password1")
         if password and self.user.check_password(password):
             self.add_error(

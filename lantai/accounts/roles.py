@@ -72,7 +72,7 @@ def sync_roles() -> None:
     try:
         for role in ROLES.values():
             group, _ = Group.objects.get_or_create(name=role.title)
-            perms = []
+            perms: list[Permission] = []
             for dotted in role.permissions:
                 app_label, codename = dotted.split(".")
                 perms.extend(

@@ -102,8 +102,15 @@ class VolumeAdmin(FondsScopedAdmin):
 class ComponentInline(admin.TabularInline):
     model = Component
     extra = 0
-    fields = ["role", "original_name", "size", "format_id", "mime_type", "sha256", "sm3"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "role",
+        "original_name",
+        "size",
+        "format_id",
+        "mime_type",
+        "sha256",
+        "sm3",
+    )
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -112,7 +112,7 @@ def checkpoint_after_commit() -> None:
     ):
         return
     pending = _AfterCommit()
-    connection._lantai_checkpoint = pending  # type: ignore[attr-defined]
+    connection._lantai_checkpoint = pending
     transaction.on_commit(pending)
 
 

@@ -40,7 +40,7 @@ def _remember_old(sender: type[Model], instance: Model, raw: bool = False, **_: 
     old = sender._base_manager.filter(pk=instance.pk).values(
         *[f.attname for f in sender._meta.concrete_fields]
     )
-    instance._audit_old = old.first()
+    instance.__dict__["_audit_old"] = old.first()  # the row as it was, for the change event
 
 
 def _on_save(
@@ -55,7 +55,7 @@ def _on_save(
         }
         record("create", obj=instance, detail={"fields": detail})
         return
-    old = getattr(instance, "_audit_old", None) or {}
+    old = instance.__dict__.get("_audit_old") or {}
     changes = {
         k: [shown(label, k, old.get(k)), shown(label, k, v)]
         for k, v in new.items()

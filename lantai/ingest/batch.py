@@ -58,7 +58,8 @@ from lantai.ingest.report import IngestReport
 from lantai.ingest.sources import open_submission
 from lantai.ingest.submission import Submission, SubmittedItem
 from lantai.preservation import storage
-from lantai.preservation.aip import AipBatch, BagOptions, check_events
+from lantai.preservation.aip import AipBatch, BagOptions
+from lantai.preservation.premis import check_events
 from lantai.search import outbox
 
 log = logging.getLogger(__name__)

@@ -26,11 +26,13 @@ from django import forms
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -85,7 +87,9 @@ class LoginForm(AuthenticationForm):
                 raise forms.ValidationError(
                     gettext("动态口令缺失或错误，请输入验证器中当前的 6 位数字。")
                 )
-            user.otp_device = device  # django_otp.login() marks the session verified on login
+            # django_otp.login() marks the session verified on login; the attribute is
+            # django_otp's, not a field of the User model.
+            user.__dict__["otp_device"] = device
         return cleaned
 
 
@@ -102,12 +106,12 @@ class LoginView(auth_views.LoginView):
             return self.refuse(username, wait)
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: LoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         request = self.request
         throttle.record_failure(request.POST.get("username", ""), throttle.client_ip(request))
         return super().form_invalid(form)
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         throttle.clear(form.get_user().get_username())
         return super().form_valid(form)
 
@@ -131,7 +135,7 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-def admin_login(request: HttpRequest) -> HttpResponse:
+def admin_login(request: HttpRequest) -> HttpResponseBase:
     """``/admin/login/`` (routed in ``lantai/urls.py`` ahead of the admin site): the same
     throttled, TOTP-aware sign-in as ``/account/login/``, going on to the back office. A signed-in
     user who must first replace a temporary password or enrol TOTP is sent there."""
@@ -154,8 +158,10 @@ class RegisterForm(UserCreationForm):
         "unavailable": _("该用户名不可用，请换一个。"),
     }
 
-    class Meta(UserCreationForm.Meta):
+    class Meta:  # UserCreationForm.Meta with the e-mail field added
+        model = User
         fields = ("username", "email")
+        field_classes = {"username": UsernameField}
         labels = {"username": _("用户名"), "email": _("电子邮箱（选填）")}
         help_texts = {"username": _("不超过 150 个字符，可用字母、数字和 @ . + - _。")}
 
@@ -175,11 +181,12 @@ class RegisterForm(UserCreationForm):
         """Django's own uniqueness query would run for a free name only (a refused name is
         already excluded), one query of difference; clean_username's skeleton check covers it,
         and the unique index catches a concurrent registration (see :func:`register`)."""
-        exclude = self._get_validation_exclusions() | {"username"}
+        # The model's fields this form does not edit, as ModelForm leaves out, and username.
+        exclude = {f.name for f in User._meta.fields if f.name not in self.fields} | {"username"}
         try:
             self.instance.validate_unique(exclude=exclude)
         except forms.ValidationError as error:
-            self._update_errors(error)
+            self.add_error(None, error)
 
 
 @sensitive_post_parameters("password1", "password2")

@@ -14,7 +14,9 @@ rebuilt page by page (see ``watermark_pdf``): what was never reviewed does not t
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import quote
 
 from django.conf import settings
@@ -45,12 +47,20 @@ def _component(request: HttpRequest, ref_code: str, component_id: int) -> tuple[
     return component, sees_unredacted(request.user, item)
 
 
+class Mark(TypedDict):
+    """Who the copy is for, when and from which archive (the watermark's words)."""
+
+    viewer: str
+    when: datetime
+    archive: str
+
+
 def _copy(component: Component, viewer: str, size: int, full: bool) -> tuple[bytes, str, str]:
     """(content, content type, file name) of the watermarked copy."""
     item = component.item
     shown: Rendition = full_rendition(item) if full else public_rendition(item)
     path = Path(settings.STORAGE_DIR) / component.stored_path
-    mark = {"viewer": viewer, "when": timezone.localtime(), "archive": settings.ARCHIVE_NAME}
+    mark = Mark(viewer=viewer, when=timezone.localtime(), archive=settings.ARCHIVE_NAME)
     stem = shown.file_stem(component)
     if item.is_redacted and not full:
         # Images and PDFs cannot be masked: a masked item is delivered as its masked text.

@@ -9,6 +9,7 @@ from django.http import (
     HttpResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -34,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def open_catalogue(request: HttpRequest) -> HttpResponse:
+def open_catalogue(request: HttpRequest) -> HttpResponseBase:
     """The public catalogue of opened records (开放档案目录), CSV or XLSX."""
     fonds = request.GET.get("fonds", "")[:16]
     if request.GET.get("format") == "xlsx":

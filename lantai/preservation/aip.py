@@ -40,20 +40,19 @@ Design decisions:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 import shutil
 import uuid
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol, Required, TypedDict, Unpack
+from typing import Required, TypedDict, Unpack
 
 from lantai.ingest.checks.formats import identify
 from lantai.ingest.submission import CANONICAL_FIELDS, SubmittedFile, SubmittedItem
+from lantai.preservation import premis
 from lantai.preservation.durable import fsync_dir, fsync_tree, make_read_only, remove_tree
 from lantai.preservation.hashing import STORED_ALGORITHMS, copy_and_hash
 from lantai.preservation.names import storage_path
@@ -236,8 +235,8 @@ def _fill(
 ) -> list[StoredFile]:
     writer = _Writer(temp, durable)
     files = _write_payload(writer, item, texts or {})
-    now = _now()
-    record = _metadata(item, identifier, files, [*(events or []), _packaging_event(now)])
+    now = premis.now()
+    record = _metadata(item, identifier, files, [*(events or []), premis.packaging_event(now)])
     text = json.dumps(record, ensure_ascii=False, indent=2)
     files.append(writer.text(METADATA_NAME, text, "metadata"))
     _write_tags(writer, files, identifier, now, bag_info or {})
@@ -332,58 +331,6 @@ def _metadata(
         "files": [asdict(f) for f in files],
         "events": events,
     }
-
-
-def _packaging_event(now: str) -> dict[str, str]:
-    return {
-        "eventType": "message digest calculation",
-        "eventDateTime": now,
-        "eventOutcome": "success",
-        "eventDetail": "复制原始文件并计算 SHA-256 与 SM3 摘要，写入 BagIt 清单",
-        "linkingAgent": "Lantai aip writer",
-    }
-
-
-def premis_event(event_type: str, outcome: str, detail: str, agent: str) -> dict[str, str]:
-    """A PREMIS-style event dict for ``write_aip(events=…)``."""
-    return {
-        "eventType": event_type,
-        "eventDateTime": _now(),
-        "eventOutcome": outcome,
-        "eventDetail": detail,
-        "linkingAgent": agent,
-    }
-
-
-class CheckOutcome(Protocol):
-    """What a PREMIS validation event needs of a 四性检测 result (ingest's ``CheckResult``)."""
-
-    @property
-    def code(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def passed(self) -> bool | None: ...
-    @property
-    def detail(self) -> str: ...
-
-
-def check_events(
-    results: Sequence[CheckOutcome], agent: str = "Lantai 四性检测"
-) -> list[dict[str, str]]:
-    """PREMIS events from 四性检测 results (``CheckResult``), one per item, for ``write_aip``.
-
-    Items not performed are recorded with outcome ``not performed``, never ``success``.
-    """
-    outcomes = {True: "success", False: "failure", None: "not performed"}
-    return [
-        premis_event("validation", outcomes[r.passed], f"{r.code} {r.name}：{r.detail}", agent)
-        for r in results
-    ]
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _write_tags(

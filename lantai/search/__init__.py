@@ -35,10 +35,12 @@ from ._types import (
     MAX_QUERY_CHARS,
     AccessScope,
     Hit,
+    OpenStatus,
     RebuildRequired,
     SearchDocument,
     SearchError,
     SearchResult,
+    SortOrder,
     WriterBusy,
 )
 
@@ -53,6 +55,7 @@ __all__ = [
     "STAFF_ONLY_FACETS",
     "AccessScope",
     "Hit",
+    "OpenStatus",
     "Prepared",
     "RebuildRequired",
     "RebuildStats",
@@ -61,6 +64,7 @@ __all__ = [
     "SearchField",
     "SearchIndex",
     "SearchResult",
+    "SortOrder",
     "WriterBusy",
     "parse_query",
     "prepare",

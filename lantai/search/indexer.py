@@ -32,13 +32,14 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 
 from lantai.archive.models import Item
 from lantai.archive.visibility import PUBLIC_TOKEN, item_search_tokens
 from lantai.faults import disk_full, summary
-from lantai.search import RebuildStats, SearchDocument, SearchIndex, prepare
+from lantai.search import OpenStatus, RebuildStats, SearchDocument, SearchIndex, prepare
 from lantai.search.models import SearchOutbox
 
 log = logging.getLogger(__name__)
@@ -133,8 +134,8 @@ def to_document(item: Item) -> SearchDocument:
         fonds=item.fonds.code,
         category=item.category,
         topics=shown.topics,
-        series_path=item.series.path if item.series_id else "",
-        open_status=item.open_status,
+        series_path=item.series.path if item.series is not None else "",
+        open_status=cast(OpenStatus, item.open_status),  # the model's choices are the same four
         access=item_search_tokens(item),
     )
 

@@ -62,7 +62,7 @@ def _schedule() -> None:
     # One indexer task per transaction, however many rows it wrote. (A flag on the connection
     # would go stale when a transaction rolls back and its callbacks are dropped.)
     pending = transaction.get_connection().run_on_commit
-    if any(getattr(callback, "lantai_outbox", False) for _, callback, _ in pending):
+    if any(callback is _enqueue_indexer for _, callback, _ in pending):
         return
     transaction.on_commit(_enqueue_indexer)
 
@@ -92,9 +92,6 @@ def _enqueue_indexer() -> None:
     from lantai.search.tasks import apply_search_outbox
 
     apply_search_outbox.enqueue()
-
-
-_enqueue_indexer.lantai_outbox = True  # type: ignore[attr-defined]
 
 
 def _item_pre_save(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None:

@@ -25,6 +25,7 @@ from lantai.search import (
     AccessScope,
     SearchIndex,
     SearchResult,
+    SortOrder,
 )
 from lantai.search.indexer import get_index, get_public_index
 from lantai.search.models import SearchOutbox
@@ -71,7 +72,7 @@ def search_for(
     facets: bool = True,
 ) -> SearchResult:
     route = route_for(user)
-    sort = sort if sort in ("relevance", "date") else "relevance"
+    order: SortOrder = "date" if sort == "date" else "relevance"
     # The public never sees staff-only facets, so they are not even counted for it.
     names = [n for n in FACET_NAMES if not (route.public and n in STAFF_ONLY_FACETS)]
     result = route.index.search(
@@ -80,7 +81,7 @@ def search_for(
         facets=names if facets else False,
         page=page,
         per_page=per_page,
-        sort=sort,
+        sort=order,
     )
     if route.public:
         for name in STAFF_ONLY_FACETS:

@@ -13,7 +13,7 @@ from lantai.ingest.checks import CheckContext, run_checks
 from lantai.ingest.sources import open_submission
 from lantai.ingest.sources.bagit import validate_bag
 from lantai.ingest.submission import SubmittedFile, SubmittedItem
-from lantai.preservation import aip
+from lantai.preservation import aip, premis
 from lantai.preservation.fixity import manifest_entries, verify
 from tests.ingest.builders import pdf_bytes
 
@@ -123,7 +123,7 @@ def test_stored_aips_are_reverified_and_a_changed_file_is_named(tmp_path):
 def test_check_results_become_premis_events_with_not_performed_kept():
     from lantai.ingest.checks import make
 
-    events = aip.check_events([make("4-2", None, "未执行：未检测到 ClamAV (clamd)")])
+    events = premis.check_events([make("4-2", None, "未执行：未检测到 ClamAV (clamd)")])
     assert events[0]["eventOutcome"] == "not performed" and "4-2" in events[0]["eventDetail"]
 
 

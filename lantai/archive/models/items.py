@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,8 +13,11 @@ from lantai.archive.models.batches import TransferBatch
 from lantai.archive.models.fonds import Fonds, Series
 from lantai.archive.visibility import item_condition
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
-def _choices(domain: dict[str, str]) -> list[tuple[str, str]]:
+
+def _choices(domain: dict[str, str]) -> list[tuple[str, StrPromise]]:
     """Choices from a plain-Python domain, labels translated (msgids are the Chinese labels)."""
     return [(code, _(label)) for code, label in domain.items()]
 

@@ -34,7 +34,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, fonds: list[Fonds], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fonds"].choices = [(f.code, f"{f.code} {f.name}") for f in fonds]
+        field = self.fields["fonds"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(f.code, f"{f.code} {f.name}") for f in fonds]
 
 
 def _save_upload(upload) -> Path:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+from typing import TextIO, cast
 
 from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
@@ -46,9 +47,9 @@ class Command(LantaiCommand):
                 self.stdout.write(f"提示：{line}")
         # db_worker's own logging set-up (levels by verbosity), then its Worker with a lease
         # (lantai/ingest/worker.py) instead of calling the db_worker command.
-        DbWorkerCommand(stdout=self.stdout, stderr=self.stderr).configure_logging(
-            options["verbosity"]
-        )
+        # An OutputWrapper is a text stream; django-stubs types the parameters as TextIO.
+        out, err = cast(TextIO, self.stdout), cast(TextIO, self.stderr)
+        DbWorkerCommand(stdout=out, stderr=err).configure_logging(options["verbosity"])
         worker = LeasedWorker(
             queue_names=["default"],
             interval=1,
