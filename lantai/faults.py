@@ -24,7 +24,7 @@ _FULL_TEXTS = (
 )
 _DISK_FULL_SQLSTATE = "53100"
 # A full disk is the server's fault, not the command's input: EX_TEMPFAIL, try again later
-# (the same code as an ingest stopped by a full temp disk, lantai.ingest.errors).
+# (the same code as an ingest stopped by a full temp disk, lantai.sip.errors).
 DISK_FULL_EXIT = 75
 
 

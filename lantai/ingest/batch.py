@@ -36,11 +36,6 @@ from lantai.env import env_int, env_str
 from lantai.env import require_virus_check as virus_check_setting
 from lantai.ingest import rollback
 from lantai.ingest.checks import VIRUS_ITEMS, CheckContext, CheckResult, accepted, run_checks
-from lantai.ingest.errors import (  # noqa: F401 (IngestError, ServerFault re-exported)
-    IngestError,
-    ServerFault,
-    store_disk_full,
-)
 from lantai.ingest.identity import (
     TransferNumberConflict,
     batch_identity,
@@ -56,11 +51,16 @@ from lantai.ingest.records import (
 )
 from lantai.ingest.report import IngestReport
 from lantai.ingest.sources import open_submission
-from lantai.ingest.submission import Submission, SubmittedItem
 from lantai.preservation import storage
 from lantai.preservation.aip import AipBatch, BagOptions
 from lantai.preservation.premis import check_events
 from lantai.search import outbox
+from lantai.sip.errors import (  # noqa: F401 (IngestError, ServerFault re-exported)
+    IngestError,
+    ServerFault,
+    store_disk_full,
+)
+from lantai.sip.submission import Submission, SubmittedItem
 
 log = logging.getLogger(__name__)
 

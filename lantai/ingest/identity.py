@@ -16,10 +16,10 @@ from __future__ import annotations
 import hashlib
 
 from lantai.archive.models import Fonds, TransferBatch
-from lantai.ingest.submission import Submission, SubmittedFile
 from lantai.preservation.fixity import digest_files
 from lantai.preservation.hashing import hash_file
 from lantai.search import outbox
+from lantai.sip.submission import Submission, SubmittedFile
 
 
 def _capture_digest(submitted: SubmittedFile) -> str:

@@ -13,8 +13,8 @@ from lantai.archive import domains
 from lantai.archive.allocation import allocate, reserve_existing
 from lantai.archive.models import Component, Fonds, Item, TransferBatch
 from lantai.ingest.checks.values import parse_date, parse_int
-from lantai.ingest.submission import SubmittedItem
 from lantai.preservation.aip import Aip
+from lantai.sip.submission import SubmittedItem
 from lantai.text import ExtractResult, detect_script, extract
 
 MAX_TEXT = 2_000_000  # characters kept in the database per item; the AIP keeps all of it

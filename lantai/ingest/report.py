@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lantai.ingest.errors import IngestError  # noqa: F401 (re-exported)
+from lantai.sip.errors import IngestError  # noqa: F401 (re-exported)
 
 
 @dataclass

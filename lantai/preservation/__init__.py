@@ -5,7 +5,7 @@ validation (``bagcheck``), and fixity over the store (``fixity``, ``storefixity`
 ``lantai fixity``).
 
 Plain Python except the ``lantai fixity`` command. It writes and checks what ingest received:
-it reads ingest's plain data types (``lantai.ingest.submission``, ``files``, the format
+it reads ingest's plain data types (``lantai.sip.submission``, ``files``, the format
 identification of ``checks.formats``) and ingest's orchestration (``lantai.ingest.batch``,
 ``rollback``) calls it. See architecture §9.
 """

@@ -50,12 +50,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Required, TypedDict, Unpack
 
-from lantai.ingest.checks.formats import identify
-from lantai.ingest.submission import CANONICAL_FIELDS, SubmittedFile, SubmittedItem
 from lantai.preservation import premis
 from lantai.preservation.durable import fsync_dir, fsync_tree, make_read_only, remove_tree
 from lantai.preservation.hashing import STORED_ALGORITHMS, copy_and_hash
 from lantai.preservation.names import storage_path
+from lantai.sip.formats import identify
+from lantai.sip.submission import CANONICAL_FIELDS, SubmittedFile, SubmittedItem
 
 METADATA_FORMAT = "lantai-aip/1"
 METADATA_NAME = "data/metadata.json"

@@ -33,8 +33,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lantai.ingest.files import is_system_file, unsafe_name_reason, walk
 from lantai.preservation.fixity import Entry, unescape_manifest_path, verify
+from lantai.sip.files import is_system_file, unsafe_name_reason, walk
 
 _VERSION = re.compile(r"^BagIt-Version: ([0-9]+)\.([0-9]+)$")
 _ENCODING = re.compile(r"^Tag-File-Character-Encoding: (\S+)$")

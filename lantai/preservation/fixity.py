@@ -25,7 +25,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lantai.ingest.submission import Submission
 from lantai.preservation.hashing import (
     BLOCK_SIZE,
     STORED_ALGORITHMS,
@@ -33,6 +32,7 @@ from lantai.preservation.hashing import (
     canonical_algorithm,
     hash_file,
 )
+from lantai.sip.submission import Submission
 
 
 @dataclass

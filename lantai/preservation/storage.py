@@ -26,8 +26,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from lantai.ingest.errors import space_needed, store_disk_full
 from lantai.preservation.durable import fsync_dir
+from lantai.sip.errors import space_needed, store_disk_full
 
 
 def store_root() -> Path:

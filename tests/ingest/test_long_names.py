@@ -49,7 +49,7 @@ def test_storage_names_fit_keep_the_extension_and_differ_for_different_long_name
 def test_a_path_too_long_to_store_fails_4_8_with_a_rename_instruction(tmp_path):
     from lantai.ingest.checks import CheckContext
     from lantai.ingest.checks.security import package_safety
-    from lantai.ingest.submission import Submission, SubmittedFile, SubmittedItem
+    from lantai.sip.submission import Submission, SubmittedFile, SubmittedItem
 
     path = tmp_path / "a.pdf"
     path.write_bytes(text_pdf(["x"]))

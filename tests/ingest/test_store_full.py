@@ -8,8 +8,8 @@ import pytest
 
 from lantai.archive.models import Component, Item, TransferBatch
 from lantai.ingest.batch import ingest
-from lantai.ingest.errors import ServerFault
 from lantai.preservation import aip, storage
+from lantai.sip.errors import ServerFault
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -37,8 +37,8 @@ def test_a_full_temp_disk_while_reading_a_warc_is_the_servers_fault_not_a_damage
 ):
     import errno
 
-    from lantai.ingest.errors import ServerFault
     from lantai.ingest.sources import warc as warc_source
+    from lantai.sip.errors import ServerFault
 
     path = make_warc(tmp_path / "site.warc")
 

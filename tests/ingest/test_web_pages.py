@@ -12,8 +12,8 @@ from django.conf import settings
 from lantai.archive.models import Component
 from lantai.ingest.batch import ingest
 from lantai.ingest.checks import CheckContext, accepted, run_checks
-from lantai.ingest.checks.formats import identify
 from lantai.ingest.sources import open_submission
+from lantai.sip.formats import identify
 from tests.ingest.builders import require_shared_data, row
 
 NO_CLAMD = CheckContext(clamd="/nonexistent/clamd.ctl")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from lantai.ingest.errors import ServerFault
 from lantai.ingest.sources import open_submission
 from lantai.ingest.sources import zip as zip_source
+from lantai.sip.errors import ServerFault
 
 
 def _zip(path: Path, members: dict[str, bytes]) -> Path:

@@ -12,9 +12,9 @@ import pytest
 from lantai.ingest.checks import CheckContext, run_checks
 from lantai.ingest.sources import open_submission
 from lantai.ingest.sources.bagit import validate_bag
-from lantai.ingest.submission import SubmittedFile, SubmittedItem
 from lantai.preservation import aip, premis
 from lantai.preservation.fixity import manifest_entries, verify
+from lantai.sip.submission import SubmittedFile, SubmittedItem
 from tests.ingest.builders import pdf_bytes
 
 

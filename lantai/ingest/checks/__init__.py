@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 from lantai.archive.refcode import DEFAULT_GRAMMAR, Grammar
-from lantai.ingest.submission import Submission
+from lantai.sip.submission import Submission
 
 PROPERTIES = {"1": "真实性", "2": "完整性", "3": "可用性", "4": "安全性"}
 

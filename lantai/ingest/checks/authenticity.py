@@ -31,11 +31,11 @@ from lantai.archive.domains import (
 from lantai.archive.refcode import RefCodeError, normalise
 from lantai.ingest.checks import CheckContext, CheckResult, not_performed, result
 from lantai.ingest.checks.characters import mojibake
-from lantai.ingest.checks.formats import EXTENSIONS, identify
 from lantai.ingest.checks.numbering import capacity_failures, overflow_hint
 from lantai.ingest.checks.values import parse_date, parse_int, special_characters, value, where
-from lantai.ingest.submission import Submission, SubmittedItem
 from lantai.preservation.fixity import _matches
+from lantai.sip.formats import EXTENSIONS, identify
+from lantai.sip.submission import Submission, SubmittedItem
 
 
 def digests_match(submission: Submission, context: CheckContext) -> CheckResult:

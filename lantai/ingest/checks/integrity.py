@@ -20,7 +20,7 @@ from lantai.archive.refcode import RefCodeError
 from lantai.ingest.checks import CheckContext, CheckResult, not_performed, result
 from lantai.ingest.checks.authenticity import NO_ITEMS
 from lantai.ingest.checks.values import parse_int, value
-from lantai.ingest.submission import Submission, SubmittedItem, field_label
+from lantai.sip.submission import Submission, SubmittedItem, field_label
 
 
 def counts_match(submission: Submission, context: CheckContext) -> CheckResult:

@@ -24,7 +24,7 @@ from lantai.archive.domains import DomainError, normalise_category, normalise_re
 from lantai.archive.refcode import PARTS, RefCodeError
 from lantai.ingest.checks import CheckContext
 from lantai.ingest.checks.values import parse_date, value
-from lantai.ingest.submission import Submission, SubmittedItem
+from lantai.sip.submission import Submission, SubmittedItem
 
 WIDEN_COMMAND = "lantai fonds set {fonds} --number-width {width}"
 _TRAILING_NUMBER = re.compile(r"([0-9]+)$")

@@ -153,7 +153,7 @@ def open_mp4(path: Path) -> str | None:
 
 
 def _decode_sample(path: Path):
-    from lantai.ingest.checks.formats import _complete
+    from lantai.sip.formats import _complete
     from lantai.text.decode import decode
 
     with open(path, "rb") as stream:

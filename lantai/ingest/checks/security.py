@@ -25,11 +25,11 @@ import zipfile
 from pathlib import Path
 
 from lantai.ingest.checks import CheckContext, CheckResult, clamav, make, not_performed, result
-from lantai.ingest.checks.formats import identify
 from lantai.ingest.checks.openers import OPEN_LIMIT
 from lantai.ingest.checks.pdfscript import has_javascript
-from lantai.ingest.submission import Submission, SubmittedFile
 from lantai.preservation.names import PATH_MAX, shortened, storage_path, too_long
+from lantai.sip.formats import identify
+from lantai.sip.submission import Submission, SubmittedFile
 
 NO_CLAMAV = "未检测到 ClamAV (clamd)"
 _SCRIPT = re.compile(rb"<script[\s>]", re.IGNORECASE)

@@ -13,9 +13,9 @@
 from __future__ import annotations
 
 from lantai.ingest.checks import MAX_LISTED, CheckContext, CheckResult, make, result
-from lantai.ingest.checks.formats import LABELS, TEXT_KEYS, identify, pronom_available
 from lantai.ingest.checks.openers import OPENERS, DecoderMissing, encryption, text_damage
-from lantai.ingest.submission import Submission
+from lantai.sip.formats import LABELS, TEXT_KEYS, identify, pronom_available
+from lantai.sip.submission import Submission
 
 COMPRESSED = frozenset({"zip", "rar", "7z", "gzip"})
 

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from lantai.ingest.checks.characters import never_right
-from lantai.ingest.submission import SubmittedItem, field_label
+from lantai.sip.submission import SubmittedItem, field_label
 
 _SEPARATED = re.compile(
     r"^(?P<y>\d{4})(?:[-/.年](?P<m>\d{1,2})(?:[-/.月](?P<d>\d{1,2})日?)?月?)?年?"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lantai.ingest.sources.detect import detect
-from lantai.ingest.submission import Submission
+from lantai.sip.submission import Submission
 
 
 def open_submission(path: Path | str) -> Submission:

@@ -24,12 +24,12 @@ import re
 from pathlib import Path
 from typing import Final
 
-from lantai.ingest.files import is_system_file
 from lantai.ingest.sources import folder
 from lantai.ingest.sources.catalogue import find_catalogue
 from lantai.ingest.sources.grid import header_key
-from lantai.ingest.submission import CANONICAL_FIELDS, Submission, SubmittedFile, SubmittedItem
 from lantai.preservation.bagcheck import BagReport, validate_bag
+from lantai.sip.files import is_system_file
+from lantai.sip.submission import CANONICAL_FIELDS, Submission, SubmittedFile, SubmittedItem
 
 KIND: Final = "bagit"
 _BAGIT_LABELS = {"external-identifier": "ref_code", "external-description": "description"}

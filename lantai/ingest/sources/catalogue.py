@@ -39,7 +39,7 @@ from lantai.ingest.sources.grid import (
     missing_columns,
     missing_problem,
 )
-from lantai.ingest.submission import Problem, nfc
+from lantai.sip.submission import Problem, nfc
 
 CATALOGUE_NAMES = ("目录", "归档文件目录", "移交目录", "文件目录", "catalogue", "catalog", "index")
 CATALOGUE_SUFFIXES = (".csv", ".xlsx")

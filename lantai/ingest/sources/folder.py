@@ -24,10 +24,10 @@ import re
 from pathlib import Path
 from typing import Final
 
-from lantai.ingest.files import Walk, clean_relative, unsafe_name_reason, walk
 from lantai.ingest.sources.catalogue import FILE_SEPARATORS, find_catalogue, read_catalogue
 from lantai.ingest.sources.grid import HEADER_ALIASES
-from lantai.ingest.submission import (
+from lantai.sip.files import Walk, clean_relative, unsafe_name_reason, walk
+from lantai.sip.submission import (
     CANONICAL_FIELDS,
     Submission,
     SubmittedFile,

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from lantai.ingest.submission import Problem, nfc
+from lantai.sip.submission import Problem, nfc
 from lantai.text.normalise import to_simplified
 
 # Columns a folder catalogue must have (2-3 元数据项完整性检测). 档号 is not among them: a

@@ -48,9 +48,9 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-from lantai.ingest.errors import temp_disk_full
-from lantai.ingest.submission import Submission, SubmittedFile, SubmittedItem, nfc
 from lantai.preservation.hashing import BLOCK_SIZE
+from lantai.sip.errors import temp_disk_full
+from lantai.sip.submission import Submission, SubmittedFile, SubmittedItem, nfc
 
 KIND: Final = "warc"
 HTML_TYPES = ("text/html", "application/xhtml+xml")

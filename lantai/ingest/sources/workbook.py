@@ -40,7 +40,7 @@ from lantai.ingest.sources.grid import (
     missing_columns,
     missing_problem,
 )
-from lantai.ingest.submission import Problem, field_label
+from lantai.sip.submission import Problem, field_label
 
 
 @dataclass(frozen=True)

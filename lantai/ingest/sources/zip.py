@@ -39,11 +39,11 @@ from pathlib import Path
 from typing import Final
 
 from lantai.env import unpack_limit_bytes
-from lantai.ingest.errors import temp_disk_full
-from lantai.ingest.files import unsafe_name_reason
 from lantai.ingest.sources.detect import detect
-from lantai.ingest.submission import Problem, Submission, nfc
 from lantai.preservation.hashing import BLOCK_SIZE
+from lantai.sip.errors import temp_disk_full
+from lantai.sip.files import unsafe_name_reason
+from lantai.sip.submission import Problem, Submission, nfc
 
 KIND: Final = "zip"
 NAME_MAX = 255  # bytes in one path component (ext4, XFS, NTFS in UTF-16 units)

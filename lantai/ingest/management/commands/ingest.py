@@ -13,7 +13,7 @@ from lantai.archive.refcode import RefCodeError
 from lantai.cli_base import LantaiCommand
 from lantai.env import SettingError
 from lantai.ingest.batch import IngestError, IngestReport, ingest
-from lantai.ingest.errors import SERVER_FAULT_EXIT, ServerFault
+from lantai.sip.errors import SERVER_FAULT_EXIT, ServerFault
 
 VERDICT = {True: "[green]通过[/]", False: "[red]未通过[/]", None: "[yellow]未执行[/]"}
 

@@ -22,7 +22,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lantai.ingest.submission import Problem, nfc
+from lantai.sip.submission import Problem, nfc
 
 SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", ".directory"})
 SYSTEM_DIRS = frozenset({"__macosx", ".spotlight-v100", ".trashes", ".fseventsd", ".git"})
