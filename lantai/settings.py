@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "lantai.portal",
     "lantai.portal.staff.ingest",
     "lantai.portal.staff.review",
+    "lantai.portal.staff.items",
     "lantai.runtime",
 ]
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("staff/ingest/", include("lantai.portal.staff.ingest.urls")),
     path("staff/review/", include("lantai.portal.staff.review.urls")),
+    path("staff/items/", include("lantai.portal.staff.items.urls")),
 ]
 
 # The portal's own Chinese-first error pages (lantai/portal/errors.py), never Django's defaults.

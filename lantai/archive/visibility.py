@@ -68,6 +68,15 @@ def _fonds_staff(user: Any) -> bool:
     ) and _verified(user)
 
 
+def sees_whole_fonds(user: Any, fonds: Any) -> bool:
+    """Whether ``user`` sees every item of ``fonds``: the same rule as :func:`item_condition`
+    (a verified superuser, or verified staff assigned to that fonds), asked of one fonds so a
+    fonds' list needs no per-row access filter."""
+    if _superuser(user):
+        return True
+    return _fonds_staff(user) and fonds.staff.filter(pk=user.pk).exists()
+
+
 def item_condition(user: Any, prefix: str = "") -> Q | None:
     """A filter for items visible to ``user``; None means everything."""
     if _superuser(user):

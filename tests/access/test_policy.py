@@ -96,3 +96,21 @@ def test_assigned_fonds_are_the_users_own_and_none_for_the_public(
     assert not Fonds.objects.assigned_to(public).exists()
     assert not Fonds.objects.assigned_to(anonymous).exists()
     assert not Fonds.objects.assigned_to(sysadmin).exists()
+
+
+@pytest.mark.parametrize(
+    "persona", ["archivist", "reviewer", "sysadmin", "secadmin", "auditor", "public", "anonymous"]
+)
+def test_a_fonds_list_for_anyone_is_exactly_what_the_policy_lets_them_see_of_it(
+    request, fonds, other_fonds, persona
+):
+    user = request.getfixturevalue(persona)
+    for f in (fonds, other_fonds):
+        make_item(f, title=f"{f.code}未审档案")
+        make_item(f, title=f"{f.code}开放档案", open_status="open")
+    for f in (fonds, other_fonds):
+        for verified in (True, False):
+            if persona != "anonymous":  # a session with and without its TOTP step
+                user.is_verified = lambda verified=verified: verified
+            listed = set(Item.objects.of_fonds_for(user, f))
+            assert listed == set(Item.objects.visible_to(user).filter(fonds=f)), (f.code, verified)

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from lantai.archive import domains
 from lantai.archive.models.batches import TransferBatch
 from lantai.archive.models.fonds import Fonds, Series
-from lantai.archive.visibility import item_condition
+from lantai.archive.visibility import item_condition, sees_whole_fonds
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -62,6 +62,21 @@ class ItemQuerySet(models.QuerySet):
             return self
         # The fonds__staff join can repeat rows; filter by id to keep the queryset duplicate-free.
         return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+
+    def of_fonds_for(self, user, fonds: Fonds) -> ItemQuerySet:
+        """The items of ``fonds`` that ``user`` may see. For the fonds' own staff that is all
+        of them (``visibility.sees_whole_fonds``), asked once instead of per row."""
+        if sees_whole_fonds(user, fonds):
+            return self.filter(fonds=fonds)
+        return self.visible_to(user).filter(fonds=fonds)
+
+    def in_series(self, series: Series) -> ItemQuerySet:
+        """Items filed under ``series`` or any node below it (one prefix match on the path)."""
+        return self.filter(series__path__startswith=series.path)
+
+    def with_text(self, has_text: bool = True) -> ItemQuerySet:
+        """Items that carry an extracted full text (``has_text``), or those that do not."""
+        return self.exclude(text="") if has_text else self.filter(text="")
 
 
 class Item(models.Model):

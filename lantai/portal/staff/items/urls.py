@@ -1,0 +1,8 @@
+from django.urls import path
+
+from lantai.portal.staff.items import views
+
+urlpatterns = [
+    path("", views.fonds_list, name="items-fonds"),
+    path("<str:fonds>/", views.item_list, name="items-list"),
+]

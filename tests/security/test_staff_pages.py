@@ -1,0 +1,113 @@
+"""Every staff page (portal/staff/<feature>/) × every persona × records of another fonds.
+
+The pages go through the one access policy: an archivist or reviewer sees their own fonds'
+records only (another fonds' list or record is a 404, the answer for one that does not exist),
+the three administrators read no record content at all (403), the public is refused and an
+anonymous visitor is sent to sign in. A closed record's title is the probe: it must appear on
+its own fonds' pages for its own staff and nowhere else.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_item, make_user, verified_login
+
+PERSONAS = (
+    "archivist_a",
+    "archivist_b",
+    "reviewer_a",
+    "reviewer_b",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "public",
+    "anonymous",
+)
+ADMINS = {"sysadmin", "secadmin", "auditor"}
+
+
+@pytest.fixture
+def world(fonds, other_fonds):
+    closed = {
+        f.code: make_item(
+            f, title=f"{f.code}延期开放的人事任免", year=1980, open_status="unreviewed"
+        )
+        for f in (fonds, other_fonds)
+    }
+    users = {
+        "archivist_a": make_user("archivist_a", "archivist", fonds=[fonds]),
+        "archivist_b": make_user("archivist_b", "archivist", fonds=[other_fonds]),
+        "reviewer_a": make_user("reviewer_a", "reviewer", fonds=[fonds]),
+        "reviewer_b": make_user("reviewer_b", "reviewer", fonds=[other_fonds]),
+        "sysadmin": make_user("sysadmin", "sysadmin"),
+        "secadmin": make_user("secadmin", "secadmin"),
+        "auditor": make_user("auditor", "auditor"),
+        "public": make_user("citizen"),
+    }
+    return {"closed": closed, "users": users}
+
+
+def _pages(world) -> dict[str, tuple[str, str]]:
+    """page name → (URL, the fonds whose record it shows; "" for a page of no one fonds)."""
+    a, b = world["closed"]["J001"], world["closed"]["J002"]
+    return {
+        "item list A": ("/staff/items/J001/", "J001"),
+        "item list B": ("/staff/items/J002/", "J002"),
+        "item fonds": ("/staff/items/", ""),
+        "review queue": ("/staff/review/", ""),
+        "review item A": (f"/staff/review/item/{a.pk}/", "J001"),
+        "review item B": (f"/staff/review/item/{b.pk}/", "J002"),
+        "ingest upload": ("/staff/ingest/", ""),
+    }
+
+
+# The pages each fonds-scoped role may open (the others are 403: not their work).
+MAY_OPEN = {
+    "archivist": {"item list", "item fonds", "ingest upload"},
+    "reviewer": {"item list", "item fonds", "review queue", "review item"},
+}
+
+
+def _sign_in(client, world, persona: str) -> None:
+    if persona == "anonymous":
+        return
+    user = world["users"][persona]
+    if persona == "public":
+        client.force_login(user)
+    else:
+        verified_login(client, user)
+
+
+def _expected(persona: str, page: str, page_fonds: str) -> int:
+    if persona == "anonymous":
+        return 302
+    if persona == "public" or persona in ADMINS:
+        return 403
+    role, own = persona.split("_")
+    kind = page.removesuffix(" A").removesuffix(" B")
+    if kind not in MAY_OPEN[role]:
+        return 403
+    own_code = {"a": "J001", "b": "J002"}[own]
+    return 404 if page_fonds and page_fonds != own_code else 200
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_staff_page_answers_each_persona_as_the_policy_says(client, world, persona):
+    _sign_in(client, world, persona)
+    for page, (url, page_fonds) in _pages(world).items():
+        response = client.get(url)
+        assert response.status_code == _expected(persona, page, page_fonds), (persona, page)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_staff_page_shows_a_record_of_a_fonds_the_persona_does_not_work_on(
+    client, world, persona
+):
+    _sign_in(client, world, persona)
+    own = {"a": "J001", "b": "J002"}.get(persona.partition("_")[2], "")
+    for page, (url, _page_fonds) in _pages(world).items():
+        body = client.get(url).content.decode()
+        for code, record in world["closed"].items():
+            if code != own:
+                assert record.title not in body, (persona, page, code)
