@@ -27,6 +27,21 @@ def make_user(username: str, *roles: str, fonds=(), password: str = "pw-Lantai-2
     return user
 
 
+def make_personas(fonds_a: Fonds, fonds_b: Fonds) -> dict[str, object]:
+    """One user per persona: archivist and reviewer of each fonds, the three administrators
+    and a registered member of the public, keyed as the security tests name them."""
+    return {
+        "archivist_a": make_user("archivist_a", "archivist", fonds=[fonds_a]),
+        "archivist_b": make_user("archivist_b", "archivist", fonds=[fonds_b]),
+        "reviewer_a": make_user("reviewer_a", "reviewer", fonds=[fonds_a]),
+        "reviewer_b": make_user("reviewer_b", "reviewer", fonds=[fonds_b]),
+        "sysadmin": make_user("sysadmin", "sysadmin"),
+        "secadmin": make_user("secadmin", "secadmin"),
+        "auditor": make_user("auditor", "auditor"),
+        "public": make_user("citizen"),
+    }
+
+
 def make_item(fonds: Fonds, *, title: str | None = None, year: int = 2020, **fields) -> Item:
     parts = {"category": "WS", "year": str(year), "retention": "Y", "org": "BGS"}
     with transaction.atomic():

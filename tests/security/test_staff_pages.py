@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_item, make_user, verified_login
+from tests.factories import make_item, make_personas, verified_login
 
 PERSONAS = (
     "archivist_a",
@@ -35,16 +35,7 @@ def world(fonds, other_fonds):
         )
         for f in (fonds, other_fonds)
     }
-    users = {
-        "archivist_a": make_user("archivist_a", "archivist", fonds=[fonds]),
-        "archivist_b": make_user("archivist_b", "archivist", fonds=[other_fonds]),
-        "reviewer_a": make_user("reviewer_a", "reviewer", fonds=[fonds]),
-        "reviewer_b": make_user("reviewer_b", "reviewer", fonds=[other_fonds]),
-        "sysadmin": make_user("sysadmin", "sysadmin"),
-        "secadmin": make_user("secadmin", "secadmin"),
-        "auditor": make_user("auditor", "auditor"),
-        "public": make_user("citizen"),
-    }
+    users = make_personas(fonds, other_fonds)
     return {"closed": closed, "users": users}
 
 

@@ -24,7 +24,7 @@ from lantai.archive.models import Series, TransferBatch, Volume
 from lantai.audit.digests import matches
 from lantai.audit.models import AuditEvent
 from lantai.audit.verify import verify
-from tests.factories import make_fonds, make_item, make_user, verified_login
+from tests.factories import make_fonds, make_item, make_personas, verified_login
 
 User = get_user_model()
 PASSWORD = "pw-Lantai-2026"
@@ -82,16 +82,7 @@ def world(fonds, other_fonds):
                 fonds=f, code=f"{f.code}-批-1", agency="区办公室", state="accepted"
             ),
         }
-    users = {
-        "archivist_a": make_user("archivist_a", "archivist", fonds=[fonds]),
-        "archivist_b": make_user("archivist_b", "archivist", fonds=[other_fonds]),
-        "reviewer_a": make_user("reviewer_a", "reviewer", fonds=[fonds]),
-        "reviewer_b": make_user("reviewer_b", "reviewer", fonds=[other_fonds]),
-        "sysadmin": make_user("sysadmin", "sysadmin"),
-        "secadmin": make_user("secadmin", "secadmin"),
-        "auditor": make_user("auditor", "auditor"),
-        "public": make_user("citizen"),
-    }
+    users = make_personas(fonds, other_fonds)
     return {"objects": objects, "users": users, "private": private}
 
 
