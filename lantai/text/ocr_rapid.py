@@ -37,12 +37,12 @@ from typing import TYPE_CHECKING, Any
 
 from lantai.text.result import OcrLine
 
-if TYPE_CHECKING:  # numpy and Pillow come with the OCR extra, imported where they are used
-    import numpy as np
-    from numpy.typing import NDArray
+if TYPE_CHECKING:
     from PIL.Image import Image
 
-    Pixels = NDArray[np.uint8]
+# A page or glyph as a numpy array of 8-bit pixels. numpy comes with the OCR extra only, so it is
+# imported where it is used and not named in annotations (a base install must not need it).
+Pixels = Any
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 Piece = tuple[Box, str, float]  # a recognised box, its text and score
