@@ -5,4 +5,5 @@ from lantai.portal.staff.items import views
 urlpatterns = [
     path("", views.fonds_list, name="items-fonds"),
     path("<str:fonds>/", views.item_list, name="items-list"),
+    path("<str:fonds>/bulk/", views.bulk, name="items-bulk"),
 ]

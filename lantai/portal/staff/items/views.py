@@ -13,19 +13,25 @@ Decisions:
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from lantai.accounts.decorators import staff_view
 from lantai.archive.domains import CATEGORIES, OPEN_STATUSES, RETENTION
-from lantai.archive.models import Fonds, Item
+from lantai.archive.models import Fonds, Item, Series
+from lantai.describing import bulk as bulk_actions
 from lantai.portal.staff.items.filters import SORT_LABELS, ItemFilters
 
 PER_PAGE = 50
+MAX_ID_DIGITS = 18  # below 2**63: every such number is a valid database integer
 describe_required = staff_view("archive.view_item")
+change_required = staff_view("archive.change_item")
 
 
 @describe_required
@@ -34,11 +40,16 @@ def fonds_list(request: HttpRequest) -> HttpResponse:
     return render(request, "items/fonds.html", {"fonds_list": fonds})
 
 
-@describe_required
-def item_list(request: HttpRequest, fonds: str) -> HttpResponse:
-    chosen = Fonds.objects.assigned_to(request.user).filter(code=fonds).first()
+def _assigned(request: HttpRequest, code: str) -> Fonds:
+    chosen = Fonds.objects.assigned_to(request.user).filter(code=code).first()
     if chosen is None:
         raise Http404
+    return chosen
+
+
+@describe_required
+def item_list(request: HttpRequest, fonds: str) -> HttpResponse:
+    chosen = _assigned(request, fonds)
     filters = ItemFilters(request.GET or None, fonds=chosen)
     if filters.is_bound:
         filters.is_valid()  # errors are shown beside their fields; valid filters still apply
@@ -66,6 +77,7 @@ def item_list(request: HttpRequest, fonds: str) -> HttpResponse:
             "query": kept.urlencode(),
             "unsorted": unsorted.urlencode(),
             "sorts": SORT_LABELS,
+            "actions": {code: gettext(label) for code, label in bulk_actions.ACTIONS.items()},
             "sort": request.GET.get("sort", "ref_code"),
         },
     )
@@ -82,3 +94,79 @@ def _row(item: Item) -> dict[str, object]:
         "open_status": label(OPEN_STATUSES, item.open_status),
         "has_text": bool(getattr(item, "has_full_text", False)),
     }
+
+
+@require_POST
+@change_required
+def bulk(request: HttpRequest, fonds: str) -> HttpResponse:
+    """Plan a bulk action and show it; apply it once the user confirms that very plan."""
+    chosen = _assigned(request, fonds)
+    back = reverse("items-list", args=[chosen.code]) + _query(request.POST.get("back", ""))
+    raw = request.POST.getlist("items")
+    if not all(v.isascii() and v.isdigit() and len(v) <= MAX_ID_DIGITS for v in raw):
+        messages.error(request, gettext("所选档案编号无效，请从列表中重新勾选"))
+        return redirect(back)
+    ids = [int(v) for v in raw]
+    action, value = request.POST.get("action", ""), request.POST.get("value", "")
+    confirmed = request.POST.get("fingerprint", "")
+    try:
+        if confirmed:
+            done = bulk_actions.apply(request.user, chosen, ids, action, value, confirmed)
+            messages.success(
+                request,
+                gettext("已批量修改 %(count)s 件档案（%(action)s）。")
+                % {"count": len(done.changed), "action": gettext(bulk_actions.ACTIONS[action])},
+            )
+            return redirect(back)
+        planned = bulk_actions.plan(request.user, chosen, ids, action, value)
+    except bulk_actions.BulkError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    return render(
+        request,
+        "items/bulk.html",
+        {
+            "fonds": chosen,
+            "plan": planned,
+            "rows": _plan_rows(planned),
+            "action_label": gettext(bulk_actions.ACTIONS[action]),
+            "ids": ids,
+            "value": value,
+            "back": request.POST.get("back", ""),
+            "back_url": back,
+        },
+    )
+
+
+def _plan_rows(planned: bulk_actions.Plan) -> list[dict[str, object]]:
+    """One row per record and field of a plan, labelled and shown as the archivist reads it."""
+
+    def shown(value: object) -> str:
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+        if isinstance(value, Series):
+            return f"{value.code} {value.name}"
+        return "" if value is None else str(value)
+
+    return [
+        {
+            "item": change.item,
+            "field": _label(name),
+            "old": shown(old),
+            "new": shown(new),
+        }
+        for change in planned.changed
+        for name, (old, new) in change.changes.items()
+    ]
+
+
+def _label(name: str) -> str:
+    """A field's label as the item form shows it (its verbose name)."""
+    found = Item._meta.get_field(name)
+    return str(getattr(found, "verbose_name", name))
+
+
+def _query(text: str) -> str:
+    """A list's query string to return to (only ever a query: no open redirect)."""
+    text = text.strip()
+    return text if text.startswith("?") and "//" not in text and "\\" not in text else ""
