@@ -14,9 +14,9 @@ Decisions:
   the value then shows as text with the quote visible. XLSX cells are typed as strings, so the
   value stays exact and is never a formula; take the XLSX where exact values matter.
 - **Streamed, never whole in memory**: rows come from a ``.iterator()`` query. CSV is yielded
-  in ~64 KB pieces (``StreamingHttpResponse``); XLSX is written by openpyxl's write-only mode
-  into an anonymous temporary file (``TMPDIR``; deleted when closed) that ``FileResponse`` then
-  streams, since a zip container cannot be sent before it is finished.
+  in ~64 KB pieces (``StreamingHttpResponse``); XLSX is written by ``lantai.archive.sheets``
+  into an anonymous temporary file that ``FileResponse`` then streams, since a zip container
+  cannot be sent before it is finished.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tempfile
 from collections.abc import Iterator
 from typing import IO
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from lantai.archive import sheets
 from lantai.archive.models import Item
 
 COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "页数", "全宗", "开放日期"]
@@ -89,31 +89,4 @@ def csv_lines(fonds: str = "") -> Iterator[str]:
 
 def xlsx_file(fonds: str = "") -> IO[bytes]:
     """The XLSX catalogue in an anonymous temporary file, rewound; closing it deletes it."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("开放档案目录")
-
-    def text_cells(values: list[str]) -> list:
-        cells = []
-        for value in values:
-            # Control characters are not allowed in XLSX; one in a title must not break the file.
-            cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
-            cell.data_type = "s"  # a string, even when it starts with "=" or looks like "#N/A"
-            cells.append(cell)
-        return cells
-
-    sheet.append(text_cells(COLUMNS))
-    for row in rows(fonds):
-        sheet.append(text_cells(row))
-    # Not a context manager: the file outlives this function; FileResponse closes it.
-    spool = tempfile.TemporaryFile(prefix="lantai-catalogue-", suffix=".xlsx")  # noqa: SIM115
-    try:
-        workbook.save(spool)
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return spool
+    return sheets.xlsx_file("开放档案目录", COLUMNS, rows(fonds))

@@ -13,13 +13,14 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from lantai.accounts.totp import staff_block
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def staff_view(permission: str) -> Callable[[View], View]:
@@ -27,7 +28,7 @@ def staff_view(permission: str) -> Callable[[View], View]:
         @login_required
         @permission_required(permission, raise_exception=True)
         @wraps(view)
-        def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             block = staff_block(request)
             if block == reverse("login"):
                 return redirect_to_login(request.get_full_path())

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.fonds_list, name="items-fonds"),
     path("<str:fonds>/", views.item_list, name="items-list"),
     path("<str:fonds>/bulk/", views.bulk, name="items-bulk"),
+    path("<str:fonds>/catalogue.xlsx", views.filing_catalogue, name="items-catalogue"),
 ]

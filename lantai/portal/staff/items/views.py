@@ -16,7 +16,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -25,7 +26,9 @@ from django.views.decorators.http import require_POST
 from lantai.accounts.decorators import staff_view
 from lantai.archive.domains import CATEGORIES, OPEN_STATUSES, RETENTION
 from lantai.archive.models import Fonds, Item, Series
+from lantai.archive.models.items import ItemQuerySet
 from lantai.describing import bulk as bulk_actions
+from lantai.describing import forms
 from lantai.portal.staff.items.filters import SORT_LABELS, ItemFilters
 
 PER_PAGE = 50
@@ -47,16 +50,34 @@ def _assigned(request: HttpRequest, code: str) -> Fonds:
     return chosen
 
 
-@describe_required
-def item_list(request: HttpRequest, fonds: str) -> HttpResponse:
-    chosen = _assigned(request, fonds)
+def _listed(request: HttpRequest, chosen: Fonds) -> tuple[ItemFilters, ItemQuerySet]:
+    """The filters as typed and the fonds' records they select, in the chosen order."""
     filters = ItemFilters(request.GET or None, fonds=chosen)
     if filters.is_bound:
         filters.is_valid()  # errors are shown beside their fields; valid filters still apply
-    scoped = Item.objects.of_fonds_for(request.user, chosen)
+    return filters, filters.apply(Item.objects.of_fonds_for(request.user, chosen))
+
+
+@describe_required
+def filing_catalogue(request: HttpRequest, fonds: str) -> HttpResponseBase:
+    """The 归档文件目录 of the records the list shows (same filters, same order), as XLSX."""
+    chosen = _assigned(request, fonds)
+    _filters, items = _listed(request, chosen)
+    spool = forms.filing_catalogue(chosen, items.defer("text", "public_text").iterator(2000))
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{chosen.code}-归档文件目录.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@describe_required
+def item_list(request: HttpRequest, fonds: str) -> HttpResponse:
+    chosen = _assigned(request, fonds)
+    filters, scoped = _listed(request, chosen)
     items = (
-        filters.apply(scoped)
-        .select_related("series", "batch")
+        scoped.select_related("series", "batch")
         # The full text can be megabytes a record: the list only says whether there is one.
         .defer("text", "public_text", "description", "redactions", "masks")
         .annotate(has_full_text=ExpressionWrapper(~Q(text=""), output_field=BooleanField()))
