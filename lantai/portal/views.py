@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db.models import Count
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from lantai.access import catalogue
@@ -54,10 +55,16 @@ def open_catalogue(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_safe
-def item_detail(request: HttpRequest, ref_code: str) -> HttpResponse:
-    item = get_object_or_404(
-        Item.objects.visible_to(request.user).select_related("fonds", "series"), ref_code=ref_code
-    )
+def item_detail(request: HttpRequest, ref_code: str) -> HttpResponseBase:
+    visible = Item.objects.visible_to(request.user)
+    item = visible.select_related("fonds", "series").filter(ref_code=ref_code).first()
+    if item is None:
+        # A former 档号 (renumbered) leads to the record for whoever may see it; for anyone
+        # else it is as unknown as a number that never existed.
+        moved = visible.filter(former_codes__old_code=ref_code).values_list("ref_code", flat=True)
+        if current := moved.first():
+            return redirect("item", ref_code=current, permanent=True)
+        raise Http404
     full = sees_unredacted(request.user, item)
     shown = full_rendition(item) if full else public_rendition(item)
     files = [

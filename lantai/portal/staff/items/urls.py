@@ -7,4 +7,5 @@ urlpatterns = [
     path("<str:fonds>/", views.item_list, name="items-list"),
     path("<str:fonds>/bulk/", views.bulk, name="items-bulk"),
     path("<str:fonds>/catalogue.xlsx", views.filing_catalogue, name="items-catalogue"),
+    path("<str:fonds>/item/<int:pk>/renumber/", views.renumber, name="items-renumber"),
 ]

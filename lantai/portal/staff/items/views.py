@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -29,6 +29,7 @@ from lantai.archive.models import Fonds, Item, Series
 from lantai.archive.models.items import ItemQuerySet
 from lantai.describing import bulk as bulk_actions
 from lantai.describing import forms
+from lantai.describing import renumber as renumbering
 from lantai.portal.staff.items.filters import SORT_LABELS, ItemFilters
 
 PER_PAGE = 50
@@ -191,3 +192,32 @@ def _query(text: str) -> str:
     """A list's query string to return to (only ever a query: no open redirect)."""
     text = text.strip()
     return text if text.startswith("?") and "//" not in text and "\\" not in text else ""
+
+
+@change_required
+def renumber(request: HttpRequest, fonds: str, pk: int) -> HttpResponse:
+    """改号: the new parts typed, the plan shown, applied once confirmed with a reason."""
+    chosen = _assigned(request, fonds)
+    item = get_object_or_404(Item.objects.of_fonds_for(request.user, chosen), pk=pk)
+    wanted = {part: request.POST.get(part, "") for part in renumbering.PART_FIELDS}
+    reason = request.POST.get("reason", "")
+    context: dict[str, object] = {
+        "fonds": chosen,
+        "item": item,
+        "labels": renumbering.PART_LABELS,
+        "values": renumbering.current_parts(item) if request.method != "POST" else wanted,
+        "reason": reason,
+    }
+    if request.method == "POST":
+        try:
+            if request.POST.get("confirm"):
+                old = request.POST.get("old_code", "")
+                new = renumbering.apply(request.user, item.pk, wanted, reason, old)
+                messages.success(
+                    request, gettext("已改号：%(old)s → %(new)s") % {"old": old, "new": new}
+                )
+                return redirect("items-list", chosen.code)
+            context["plan"] = renumbering.plan(request.user, item, wanted)
+        except renumbering.RenumberError as error:
+            context["error"] = str(error)
+    return render(request, "items/renumber.html", context)
