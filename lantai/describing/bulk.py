@@ -96,8 +96,8 @@ def selection(user: Any, fonds: Fonds, ids: Sequence[int], *, lock: bool = False
     if not Fonds.objects.assigned_to(user).filter(pk=fonds.pk).exists():
         raise BulkError("只能批量修改你所分管全宗中的档案")
     items = Item.objects.of_fonds_for(user, fonds).filter(pk__in=set(ids)).order_by("ref_code")
-    if lock:
-        items = items.select_for_update()
+    if lock:  # the records themselves (PostgreSQL cannot lock the nullable side of a join)
+        items = items.select_for_update(of=("self",))
     found = list(items.select_related("series"))
     if len(found) != len(set(ids)):
         raise BulkError("所选档案中有不属于本全宗或你无权查看的记录，本次未作任何修改")
