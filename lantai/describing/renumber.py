@@ -26,18 +26,13 @@ from django.db import transaction
 from lantai.archive import domains
 from lantai.archive.allocation import allocate
 from lantai.archive.models import Fonds, Item, RefCodeAlias
-from lantai.archive.refcode import RefCodeError
+from lantai.archive.refcode import PARTS, RefCodeError
 from lantai.audit.chain import record
 from lantai.search import outbox
 
 # 档号 part → the Item field holding it.
 PART_FIELDS = {"year": "year", "category": "category", "retention": "retention", "org": "org_code"}
-PART_LABELS = {
-    "year": "年度",
-    "category": "门类",
-    "retention": "保管期限",
-    "org": "机构（问题）代码",
-}
+PART_LABELS = {part: PARTS[part].label for part in PART_FIELDS}  # the grammar's own labels
 
 
 class RenumberError(ValueError):

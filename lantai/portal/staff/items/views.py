@@ -204,7 +204,7 @@ def renumber(request: HttpRequest, fonds: str, pk: int) -> HttpResponse:
     context: dict[str, object] = {
         "fonds": chosen,
         "item": item,
-        "labels": renumbering.PART_LABELS,
+        "labels": {part: gettext(label) for part, label in renumbering.PART_LABELS.items()},
         "values": renumbering.current_parts(item) if request.method != "POST" else wanted,
         "reason": reason,
     }
