@@ -98,7 +98,10 @@ def escape_manifest_path(path: str) -> str:
 
 
 class BagOptions(TypedDict, total=False):
-    """What a bag holds besides the item's files (see :func:`write_aip`)."""
+    """What a bag holds besides the item's files: ``identifier`` is the item's 档号 (allocated
+    by the caller), ``texts`` maps an original file's name to its extracted text, ``events``
+    are PREMIS-style dicts recorded before packaging (the writer adds its own), ``bag_info``
+    extra ``bag-info.txt`` lines."""
 
     identifier: Required[str]
     texts: dict[str, str] | None
@@ -106,26 +109,16 @@ class BagOptions(TypedDict, total=False):
     bag_info: dict[str, str] | None
 
 
-def write_aip(
-    target: Path,
-    item: SubmittedItem,
-    *,
-    identifier: str,
-    texts: dict[str, str] | None = None,
-    events: list[dict[str, str]] | None = None,
-    bag_info: dict[str, str] | None = None,
-) -> Aip:
+def write_aip(target: Path, item: SubmittedItem, **options: Unpack[BagOptions]) -> Aip:
     """Write ``item`` as a bag at ``target`` and return the stored files with their digests.
 
-    ``identifier`` is the item's 档号 (allocated by the caller). ``texts`` maps an original
-    file's name to its extracted text. ``events`` are PREMIS-style dicts (see module docstring)
-    recorded before packaging, e.g. the 四性检测 outcome; the writer adds its own. Every file
-    and directory is fsynced before the rename; for many bags use :class:`AipBatch`.
+    ``options`` are :class:`BagOptions` (the 档号 and, e.g., the 四性检测 outcome as events).
+    Every file and directory is fsynced before the rename; for many bags use :class:`AipBatch`.
     """
     target = Path(target)
     temp = _temp_for(target)
     try:
-        files = _fill(temp, item, identifier, texts, events, bag_info, durable=True)
+        files = _fill(temp, item, options, durable=True)
         fsync_tree(temp)
         os.rename(temp, target)
         fsync_dir(target.parent)
@@ -164,7 +157,7 @@ class AipBatch:
         temp = _temp_for(target)
         self.pending.append((temp, target))
         self.targets.add(target)
-        files = _fill(temp, item, durable=False, **options)
+        files = _fill(temp, item, options, durable=False)
         return Aip(target, files)
 
     def write_all(
@@ -186,7 +179,7 @@ class AipBatch:
 
         def fill(index: int) -> Aip:
             target, item, options = jobs[index]
-            files = _fill(temps[index], item, durable=False, **options)
+            files = _fill(temps[index], item, options, durable=False)
             return Aip(Path(target), files)
 
         if workers <= 1 or len(jobs) <= 1:
@@ -224,22 +217,17 @@ def _temp_for(target: Path) -> Path:
 
 
 def _fill(
-    temp: Path,
-    item: SubmittedItem,
-    identifier: str,
-    texts: dict[str, str] | None = None,
-    events: list[dict[str, str]] | None = None,
-    bag_info: dict[str, str] | None = None,
-    *,
-    durable: bool,
+    temp: Path, item: SubmittedItem, options: BagOptions, *, durable: bool
 ) -> list[StoredFile]:
+    identifier = options["identifier"]
     writer = _Writer(temp, durable)
-    files = _write_payload(writer, item, texts or {})
+    files = _write_payload(writer, item, options.get("texts") or {})
     now = premis.now()
-    record = _metadata(item, identifier, files, [*(events or []), premis.packaging_event(now)])
+    events = [*(options.get("events") or []), premis.packaging_event(now)]
+    record = _metadata(item, identifier, files, events)
     text = json.dumps(record, ensure_ascii=False, indent=2)
     files.append(writer.text(METADATA_NAME, text, "metadata"))
-    _write_tags(writer, files, identifier, now, bag_info or {})
+    _write_tags(writer, files, identifier, now, options.get("bag_info") or {})
     return [f for f in files if f.role != "metadata"]
 
 

@@ -81,7 +81,6 @@ FIELDS: tuple[SearchField, ...] = (
         default="unreviewed",
     ),
 )
-BY_NAME = {f.name: f for f in FIELDS}
 FACET_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.facet)
 STAFF_ONLY_FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.staff_only)
 FACET_SIZES: dict[str, int] = {f.name: f.facet_size for f in FIELDS if f.facet}

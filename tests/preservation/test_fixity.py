@@ -207,15 +207,17 @@ def test_fixity_names_a_flipped_byte_in_the_metadata_of_a_package(store):
     assert "manifest" in failure["problem"]
 
 
+def names(report: dict, suffix: str, phrase: str) -> bool:
+    """Whether a failure names a file ending in ``suffix`` with ``phrase`` in its problem."""
+    return any(f["file"].endswith(suffix) and phrase in f["problem"] for f in report["failures"])
+
+
 def test_fixity_names_a_flipped_byte_in_bag_info(store):
     bag = bag_of(store, 1)
     flip_byte(bag / "bag-info.txt", offset=2)
     code, report = fixity_json(store)
     assert code == 1
-    assert any(
-        f["file"].endswith("/bag-info.txt") and "tagmanifest" in f["problem"]
-        for f in report["failures"]
-    ), problems_of(report)
+    assert names(report, "/bag-info.txt", "tagmanifest"), problems_of(report)
 
 
 def test_fixity_names_an_edited_manifest(store):
@@ -224,10 +226,7 @@ def test_fixity_names_an_edited_manifest(store):
     manifest.write_text(manifest.read_text("utf-8").replace("a", "b", 1), "utf-8")
     code, report = fixity_json(store)
     assert code == 1
-    assert any(
-        f["file"].endswith("/manifest-sha256.txt") and "tagmanifest" in f["problem"]
-        for f in report["failures"]
-    ), problems_of(report)
+    assert names(report, "/manifest-sha256.txt", "tagmanifest"), problems_of(report)
 
 
 def test_fixity_names_an_extra_file_in_a_bag(store):
@@ -236,10 +235,7 @@ def test_fixity_names_an_extra_file_in_a_bag(store):
     (bag / "data" / "original" / "多余.txt").write_text("不该在这里", "utf-8")
     code, report = fixity_json(store)
     assert code == 1
-    assert any(
-        f["file"].endswith("/data/original/多余.txt") and "未列入" in f["problem"]
-        for f in report["failures"]
-    ), problems_of(report)
+    assert names(report, "/data/original/多余.txt", "未列入"), problems_of(report)
     text = run_lantai(store, "fixity")
     assert "多余.txt" in text.stderr and text.returncode == 1
 
