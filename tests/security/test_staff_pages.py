@@ -54,12 +54,24 @@ def _pages(world) -> dict[str, tuple[str, str]]:
         "renumber B": (f"/staff/items/J002/item/{b.pk}/renumber/", "J002"),
         "filing catalogue A": ("/staff/items/J001/catalogue.xlsx", "J001"),
         "filing catalogue B": ("/staff/items/J002/catalogue.xlsx", "J002"),
+        "item form A": (f"/staff/items/J001/item/{a.pk}/", "J001"),
+        "item form B": (f"/staff/items/J002/item/{b.pk}/", "J002"),
+        "register paper A": ("/staff/items/J001/register/", "J001"),
+        "register paper B": ("/staff/items/J002/register/", "J002"),
     }
 
 
 # The pages each fonds-scoped role may open (the others are 403: not their work).
 MAY_OPEN = {
-    "archivist": {"item list", "item fonds", "ingest upload", "renumber", "filing catalogue"},
+    "archivist": {
+        "item list",
+        "item fonds",
+        "ingest upload",
+        "renumber",
+        "filing catalogue",
+        "item form",
+        "register paper",
+    },
     "reviewer": {"item list", "item fonds", "review queue", "review item", "filing catalogue"},
 }
 

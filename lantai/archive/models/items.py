@@ -126,6 +126,10 @@ class Item(models.Model):
         _("载体"), max_length=16, choices=_choices(domains.CARRIERS), default="electronic"
     )
     topics = models.JSONField(_("主题词"), default=list, blank=True)
+    # 当事人: the persons a record is about (a marriage, a pension, a land grant), by name, for
+    # the staff to find a 民生档案 for the person concerned. Never shown or indexed for the
+    # public: a name here is personal information, not description.
+    persons = models.JSONField(_("当事人"), default=list, blank=True)
     description = models.TextField(_("范围和提要"), blank=True)
     source_url = models.URLField(_("来源网址"), max_length=2000, blank=True)
     open_status = models.CharField(
