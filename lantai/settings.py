@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lantai.portal.staff.ingest",
     "lantai.portal.staff.review",
     "lantai.portal.staff.items",
+    "lantai.portal.staff.accounts",
     "lantai.runtime",
 ]
 
@@ -191,6 +192,20 @@ UPLOAD_MAX_BYTES = env_int(
     "LANTAI_UPLOAD_MAX_BYTES", 2 * 1024**3, minimum=1024 * 1024, maximum=1024**5
 )
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "incoming")
+
+# Mail to users (a password reset's notice): an SMTP relay where one is set, otherwise each
+# message is written as a file under the data dir, so an offline install loses nothing and
+# never waits on a network.
+EMAIL_HOST = env_str("LANTAI_SMTP_HOST", "")
+EMAIL_PORT = env_int("LANTAI_SMTP_PORT", 25, minimum=1, maximum=65535)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("LANTAI_MAIL_FROM", "lantai@localhost")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
 
 # Task leases (lantai/ingest/worker.py): a worker renews its lease every HEARTBEAT seconds; a

@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/ingest/", include("lantai.portal.staff.ingest.urls")),
     path("staff/review/", include("lantai.portal.staff.review.urls")),
     path("staff/items/", include("lantai.portal.staff.items.urls")),
+    path("staff/accounts/", include("lantai.portal.staff.accounts.urls")),
 ]
 
 # The portal's own Chinese-first error pages (lantai/portal/errors.py), never Django's defaults.

@@ -72,10 +72,17 @@ def test_anonymous_header_offers_sign_in_and_registration(client, db):
     assert 'href="/account/login/"' in body and 'href="/account/register/"' in body
 
 
-def test_staff_header_links_to_the_back_office(client, archivist):
+def test_staff_header_links_to_the_staff_pages_of_the_role(client, archivist):
     client.force_login(archivist)
     body = client.get("/").content.decode()
-    assert 'href="/admin/"' in body and "业务后台" in body and "退出" in body
+    assert 'href="/staff/items/"' in body and 'href="/staff/ingest/"' in body and "退出" in body
+    assert 'href="/staff/accounts/"' not in body and 'href="/admin/"' not in body
+
+
+def test_the_account_administrators_header_links_to_the_account_pages(client, sysadmin):
+    client.force_login(sysadmin)
+    body = client.get("/").content.decode()
+    assert 'href="/staff/accounts/"' in body and 'href="/staff/items/"' not in body
 
 
 def test_public_header_has_no_back_office_link(client, public):
