@@ -36,7 +36,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lantai.accounts.passwords import issue_temporary_password, mark_temporary
+from lantai.accounts import manage
+from lantai.accounts.passwords import mark_temporary
 from lantai.accounts.roles import ROLES, RoleConflict, _check_admin_exclusivity, role_codes
 
 User = get_user_model()
@@ -93,9 +94,9 @@ class LantaiUserAdmin(UserAdmin):
             mark_temporary(obj, request.user.get_username())
 
     def _may_reset(self, request: HttpRequest, user) -> bool:
-        if request.user.is_superuser:
-            return True
-        return "sysadmin" in role_codes(request.user) and user.pk != request.user.pk
+        # The rules of the portal's account pages (lantai.accounts.manage): never one's own
+        # account, never an administrator's.
+        return "reset" in manage.allowed(request.user, user)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
         """Reset another account's password: a generated temporary one, shown once."""
@@ -108,7 +109,10 @@ class LantaiUserAdmin(UserAdmin):
             raise PermissionDenied(gettext("只有系统管理员可以重置其他账号的密码。"))
         temporary = None
         if request.method == "POST":
-            temporary = issue_temporary_password(user, request.user.get_username())
+            try:
+                temporary = manage.reset_password(request.user, user).temporary
+            except manage.AccountRefused as refused:
+                raise PermissionDenied(str(refused)) from None
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("重置密码：%(name)s") % {"name": user.get_username()},

@@ -19,7 +19,8 @@ Decisions:
   and **nobody here touches an administrator's account**: the three admin roles are given and
   managed by the server's operator with ``lantai createuser``, so a system administrator
   cannot reset the auditor's password and sign in as the auditor, and a security administrator
-  cannot mint a second one of itself.
+  cannot mint a second one of itself. (The operator's own superuser, from the server console,
+  is the exception: it may act on them, never on itself.)
 - Every action is one audit event naming the account and what changed (beside the field-level
   events the model signals write).
 """
@@ -72,7 +73,7 @@ def _acting_as(actor: Any, role: str) -> None:
 def _target(actor: Any, user: Any) -> None:
     if user.pk == actor.pk:
         raise AccountRefused("不能对自己的账号进行此操作：请由其他管理员办理")
-    if holds_admin_role(user) or user.is_superuser:
+    if (holds_admin_role(user) or user.is_superuser) and not actor.is_superuser:
         raise AccountRefused(
             "三员（系统管理员、安全保密管理员、安全审计员）的账号由服务器运维人员用"
             " lantai createuser 管理，不能在此修改"
@@ -81,7 +82,9 @@ def _target(actor: Any, user: Any) -> None:
 
 def allowed(actor: Any, user: Any) -> set[str]:
     """The actions ``actor`` may take on ``user`` now (what the account page offers)."""
-    if user.pk == actor.pk or holds_admin_role(user) or user.is_superuser:
+    if user.pk == actor.pk:
+        return set()
+    if (holds_admin_role(user) or user.is_superuser) and not actor.is_superuser:
         return set()
     roles = role_codes(actor)
     found: set[str] = set()

@@ -187,3 +187,10 @@ def test_the_account_pages_show_no_secret(client, sysadmin, staff):
     for url in ("/staff/accounts/", f"/staff/accounts/{staff.pk}/"):
         body = client.get(url).content.decode()
         assert key not in body and staff.password not in body
+
+
+def test_the_admin_site_resets_no_administrators_password_either(client, sysadmin, auditor):
+    verified_login(client, sysadmin)
+    before = User.objects.get(pk=auditor.pk).password
+    assert client.post(f"/admin/auth/user/{auditor.pk}/password/").status_code == 403
+    assert User.objects.get(pk=auditor.pk).password == before
