@@ -1,4 +1,5 @@
-"""Printed forms archives file on paper, made from the data (issue 15): 归档文件目录 first.
+"""Printed forms archives file on paper, made from the data (issue 15): 归档文件目录, 卷内文件目录,
+备考表 and 案卷目录.
 
 Decisions:
 
@@ -17,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from lantai.archive import sheets
-from lantai.archive.models import Fonds, Item
+from lantai.archive.domains import RETENTION
+from lantai.archive.models import Fonds, Item, Volume
 
 FILING_COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
 FILING_WIDTHS = [6, 26, 16, 20, 48, 10, 8, 6, 12]
@@ -54,4 +56,102 @@ def filing_catalogue(fonds: Fonds, items: Iterable[Item]) -> IO[bytes]:
         filing_rows(items),
         title=f"归档文件目录　全宗号：{fonds.code}　全宗名称：{fonds.name}",
         widths=FILING_WIDTHS,
+    )
+
+
+# 卷内文件目录 (GB/T 9705 / DA/T 22): the records of one volume in their order, each with the
+# page it starts on; the last one shows its range, so the total is read off the form.
+CONTENTS_COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "页号", "备注"]
+CONTENTS_WIDTHS = [6, 26, 16, 20, 48, 10, 10, 12]
+
+
+def page_numbers(items: list[Item]) -> list[str]:
+    """The 页号 column: each record's first page; the last one's range. Blank from the first
+    record whose page count is unknown on (a guess would be printed as fact)."""
+    shown, start = [], 1
+    for index, item in enumerate(items):
+        if start is None or not item.pages:
+            shown.append("")
+            start = None
+            continue
+        last = index == len(items) - 1
+        end = start + item.pages - 1
+        shown.append(f"{start}-{end}" if last and end > start else str(start))
+        start = end + 1
+    return shown
+
+
+def volume_contents(volume: Volume, items: list[Item]) -> IO[bytes]:
+    pages = page_numbers(items)
+    rows = (
+        [
+            str(n),
+            item.ref_code,
+            item.doc_number,
+            item.creator,
+            item.title,
+            filing_date(item.date or ""),
+            pages[n - 1],
+            "",
+        ]
+        for n, item in enumerate(items, 1)
+    )
+    return sheets.xlsx_file(
+        "卷内文件目录",
+        CONTENTS_COLUMNS,
+        rows,
+        title=f"卷内文件目录　案卷档号：{volume.ref_code}　案卷题名：{volume.title}",
+        widths=CONTENTS_WIDTHS,
+    )
+
+
+def note_sheet(volume: Volume, items: list[Item]) -> IO[bytes]:
+    """备考表: the volume's count of records and pages, the note, who arranged and checked."""
+    pages = sum(i.pages or 0 for i in items)
+    unknown = sum(1 for i in items if not i.pages)
+    counted = f"本卷共有文件材料 {len(items)} 件，{pages} 页" + (
+        f"（其中 {unknown} 件页数未著录）" if unknown else ""
+    )
+    rows = [
+        ["案卷档号", volume.ref_code],
+        ["案卷题名", volume.title],
+        ["本卷情况", counted],
+        ["说明", volume.note or "（无）"],
+        ["立卷人", volume.arranged_by],
+        ["立卷日期", volume.arranged_on.isoformat() if volume.arranged_on else ""],
+        ["检查人", volume.checked_by],
+        ["检查日期", volume.checked_on.isoformat() if volume.checked_on else ""],
+    ]
+    return sheets.xlsx_file("备考表", ["项目", "内容"], rows, title="备考表", widths=[14, 80])
+
+
+# 案卷目录: one row per volume of the fonds.
+VOLUME_COLUMNS = ["序号", "案卷档号", "案卷题名", "起止日期", "件数", "页数", "保管期限", "备注"]
+VOLUME_WIDTHS = [6, 26, 48, 22, 6, 6, 10, 12]
+
+
+def volume_catalogue(fonds: Fonds, volumes: Iterable[Volume]) -> IO[bytes]:
+    def span(volume: Volume) -> str:
+        ends = [filing_date(d) for d in (volume.date_from, volume.date_to) if d]
+        return "—".join(dict.fromkeys(ends))
+
+    rows = (
+        [
+            str(n),
+            v.ref_code,
+            v.title,
+            span(v),
+            str(getattr(v, "item_count", "")),
+            str(v.pages or ""),
+            RETENTION.get(v.retention, v.retention),
+            "",
+        ]
+        for n, v in enumerate(volumes, 1)
+    )
+    return sheets.xlsx_file(
+        "案卷目录",
+        VOLUME_COLUMNS,
+        rows,
+        title=f"案卷目录　全宗号：{fonds.code}　全宗名称：{fonds.name}",
+        widths=VOLUME_WIDTHS,
     )

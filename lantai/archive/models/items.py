@@ -44,6 +44,20 @@ class Volume(models.Model):
         _("保管期限"), max_length=4, choices=_choices(domains.RETENTION), default="Y"
     )
     pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
+    # The 案卷's class (类别号 under DA/T 13: 门类·年度·保管期限·机构) and its number in it.
+    # Null for volumes that arrived numbered with a transfer (their 档号 is as received).
+    category = models.CharField(
+        _("门类"), max_length=4, choices=_choices(domains.CATEGORIES), blank=True
+    )
+    org_code = models.CharField(_("机构（问题）代码"), max_length=32, blank=True)
+    number = models.PositiveIntegerField(_("案卷号"), null=True, blank=True)
+    # 备考表 (DA/T 22 / GB/T 9705): what the box holds beyond the list, who arranged and checked.
+    note = models.TextField(_("本卷情况说明"), blank=True)
+    arranged_by = models.CharField(_("立卷人"), max_length=50, blank=True)
+    arranged_on = models.DateField(_("立卷日期"), null=True, blank=True)
+    checked_by = models.CharField(_("检查人"), max_length=50, blank=True)
+    checked_on = models.DateField(_("检查日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("组卷时间"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("案卷")
@@ -89,6 +103,8 @@ class Item(models.Model):
     volume = models.ForeignKey(
         Volume, models.PROTECT, null=True, blank=True, verbose_name=_("案卷"), related_name="items"
     )
+    # 卷内序号: the record's place in its volume (1, 2, …); empty when it is in none.
+    volume_position = models.PositiveIntegerField(_("卷内序号"), null=True, blank=True)
     batch = models.ForeignKey(
         TransferBatch,
         models.PROTECT,

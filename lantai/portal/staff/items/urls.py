@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantai.portal.staff.items import record, views
+from lantai.portal.staff.items import record, views, volumes
 
 urlpatterns = [
     path("", views.fonds_list, name="items-fonds"),
@@ -9,5 +9,12 @@ urlpatterns = [
     path("<str:fonds>/catalogue.xlsx", views.filing_catalogue, name="items-catalogue"),
     path("<str:fonds>/register/", record.register, name="items-register"),
     path("<str:fonds>/item/<int:pk>/", record.edit, name="items-edit"),
+    path("<str:fonds>/volumes/", volumes.volume_list, name="volumes-list"),
+    path("<str:fonds>/volumes/catalogue.xlsx", volumes.volume_catalogue, name="volumes-catalogue"),
+    path("<str:fonds>/volumes/new/", volumes.build, name="volumes-build"),
+    path("<str:fonds>/volumes/<int:pk>/", volumes.detail, name="volumes-detail"),
+    path("<str:fonds>/volumes/<int:pk>/contents.xlsx", volumes.contents_sheet, name="volumes-contents"),
+    path("<str:fonds>/volumes/<int:pk>/note.xlsx", volumes.note_sheet, name="volumes-note"),
+    path("<str:fonds>/volumes/<int:pk>/<str:action>/", volumes.change, name="volumes-change"),
     path("<str:fonds>/item/<int:pk>/renumber/", views.renumber, name="items-renumber"),
 ]
