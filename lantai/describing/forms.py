@@ -68,7 +68,8 @@ CONTENTS_WIDTHS = [6, 26, 16, 20, 48, 10, 10, 12]
 def page_numbers(items: list[Item]) -> list[str]:
     """The 页号 column: each record's first page; the last one's range. Blank from the first
     record whose page count is unknown on (a guess would be printed as fact)."""
-    shown, start = [], 1
+    shown: list[str] = []
+    start: int | None = 1
     for index, item in enumerate(items):
         if start is None or not item.pages:
             shown.append("")

@@ -15,6 +15,8 @@ Decisions:
   refused registration leaves neither a record nor a used number. It has no files until its
   scans are attached (数字化挂接), is 纸质 unless said otherwise, and starts closed
   (``unreviewed``) like every record.
+- The volume a record is filed in changes only through the volume pages (``volumes.py``), which
+  keep one class per volume and the records' order; not here.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ EDITABLE = (
     "classification",
     "carrier",
     "series",
-    "volume",
     "topics",
     "persons",
     "description",
@@ -55,9 +56,7 @@ class NotAssigned(PermissionError):
 
 def fingerprint(item: Item) -> str:
     """A digest of the editable values as stored, to tell whether they changed since shown."""
-    values = [
-        getattr(item, f"{name}_id" if name in ("series", "volume") else name) for name in EDITABLE
-    ]
+    values = [getattr(item, f"{name}_id" if name == "series" else name) for name in EDITABLE]
     text = json.dumps(values, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 

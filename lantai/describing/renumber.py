@@ -58,6 +58,11 @@ def plan(user: Any, item: Item, wanted: dict[str, str]) -> Renumbering:
     fonds = item.fonds
     if not Fonds.objects.assigned_to(user).filter(pk=fonds.pk).exists():
         raise RenumberError("只能为你所分管全宗中的档案改号")
+    if item.volume is not None:
+        raise RenumberError(
+            f"该档案在案卷 {item.volume.ref_code} 中，改号会使其与案卷的类别不符："
+            "请先移出本卷再改号"
+        )
     grammar = fonds.grammar
     try:
         parsed = grammar.parse(item.ref_code)

@@ -164,20 +164,15 @@ def add(user: Any, volume: Volume, codes: Sequence[str]) -> list[Item]:
         items = _records(user, volume.fonds, [found[c] for c in wanted])
         _free(items)
         klass = _one_class(items)
-        if volume.category and klass != (
-            volume.category,
-            volume.year,
-            volume.retention,
-            volume.org_code,
-        ):
+        own = (volume.category, volume.year or 0, volume.retention, volume.org_code)
+        if volume.category and klass != own:
             raise VolumeError(
-                f"这些档案的类别（{class_code(*klass)}）与本卷"
-                f"（{class_code(volume.category, volume.year or 0, volume.retention, volume.org_code)}）"
-                "不同，不能加入"
+                f"这些档案的类别（{class_code(*klass)}）与本卷（{class_code(*own)}）不同，不能加入"
             )
         last = len(contents(volume))
-        order = {i.ref_code: n for n, i in enumerate(items)}
-        for offset, item in enumerate(sorted(items, key=lambda i: order[i.ref_code]), 1):
+        typed = {code: n for n, code in enumerate(wanted)}  # in the order typed or scanned
+        items.sort(key=lambda i: typed[i.ref_code])
+        for offset, item in enumerate(items, 1):
             Item.objects.filter(pk=item.pk).update(volume=volume, volume_position=last + offset)
         _recount(volume)
         record(

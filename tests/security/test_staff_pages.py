@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from lantai.describing import volumes
 from tests.factories import make_item, make_personas, verified_login
 
 PERSONAS = (
@@ -37,7 +38,12 @@ def world(fonds, other_fonds):
         for f in (fonds, other_fonds)
     }
     users = make_personas(fonds, other_fonds)
-    return {"closed": closed, "users": users}
+    # Each fonds' closed record filed in a volume titled after it: the volume pages show both.
+    filed = {
+        code: volumes.build(users[f"archivist_{ab}"], item.fonds, [item.pk], f"{item.title}卷")
+        for (code, item), ab in zip(closed.items(), "ab", strict=True)
+    }
+    return {"closed": closed, "users": users, "volumes": filed}
 
 
 def _pages(world) -> dict[str, tuple[str, str]]:
@@ -59,6 +65,18 @@ def _pages(world) -> dict[str, tuple[str, str]]:
         "item form B": (f"/staff/items/J002/item/{b.pk}/", "J002"),
         "register paper A": ("/staff/items/J001/register/", "J001"),
         "register paper B": ("/staff/items/J002/register/", "J002"),
+        "volume list A": ("/staff/items/J001/volumes/", "J001"),
+        "volume list B": ("/staff/items/J002/volumes/", "J002"),
+        "volume A": (f"/staff/items/J001/volumes/{world['volumes']['J001'].pk}/", "J001"),
+        "volume B": (f"/staff/items/J002/volumes/{world['volumes']['J002'].pk}/", "J002"),
+        "volume contents A": (
+            f"/staff/items/J001/volumes/{world['volumes']['J001'].pk}/contents.xlsx",
+            "J001",
+        ),
+        "volume contents B": (
+            f"/staff/items/J002/volumes/{world['volumes']['J002'].pk}/contents.xlsx",
+            "J002",
+        ),
         "account list": ("/staff/accounts/", ""),
         "account new": ("/staff/accounts/new/", ""),
         "account detail": (f"/staff/accounts/{world['users']['archivist_a'].pk}/", ""),
@@ -75,6 +93,9 @@ MAY_OPEN = {
         "filing catalogue",
         "item form",
         "register paper",
+        "volume list",
+        "volume",
+        "volume contents",
     },
     "reviewer": {"item list", "item fonds", "review queue", "review item", "filing catalogue"},
 }

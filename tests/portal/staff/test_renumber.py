@@ -120,3 +120,14 @@ def test_the_page_shows_the_plan_then_renumbers_on_confirmation(client, archivis
     )
     assert done.status_code == 302
     assert Item.objects.get(pk=notice.pk).year == 2021
+
+
+def test_a_record_filed_in_a_volume_is_taken_out_before_it_is_renumbered(archivist, notice):
+    from lantai.describing import volumes
+
+    volume = volumes.build(archivist, notice.fonds, [notice.pk], "一九年卷")
+    with pytest.raises(renumber.RenumberError, match="请先移出本卷"):
+        renumber.apply(
+            archivist, notice.pk, _new_parts(notice, year="2020"), REASON, notice.ref_code
+        )
+    assert Item.objects.get(pk=notice.pk).volume == volume

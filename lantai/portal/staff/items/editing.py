@@ -1,8 +1,8 @@
 """The item form (DA/T 18 fields in Chinese) and the paper registration form.
 
-Both validate with ``lantai.describing.fields``, the rules ingest's checks apply; series and
-volume choices are the record's own fonds only, so a record cannot be filed under another
-fonds' tree by a crafted POST.
+Both validate with ``lantai.describing.fields``, the rules ingest's checks apply; the series
+choices are the record's own fonds only, so a record cannot be filed under another fonds' tree
+by a crafted POST. (Volumes are arranged on their own pages.)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantai.archive import domains, refcode
-from lantai.archive.models import Fonds, Item, Series, Volume
+from lantai.archive.models import Fonds, Item, Series
 from lantai.describing import fields as rules
 from lantai.describing.records import EDITABLE
 
@@ -48,9 +48,6 @@ class _Described(forms.ModelForm):
         series = self.fields["series"]
         assert isinstance(series, forms.ModelChoiceField)
         series.queryset = Series.objects.filter(fonds=fonds).order_by("path")
-        volume = self.fields["volume"]
-        assert isinstance(volume, forms.ModelChoiceField)
-        volume.queryset = Volume.objects.filter(fonds=fonds).order_by("ref_code")
         self.fields["topics"].widget.attrs["data-tags"] = "1"
         self.fields["title"].required = True
         if self.instance.pk:

@@ -13,7 +13,11 @@ urlpatterns = [
     path("<str:fonds>/volumes/catalogue.xlsx", volumes.volume_catalogue, name="volumes-catalogue"),
     path("<str:fonds>/volumes/new/", volumes.build, name="volumes-build"),
     path("<str:fonds>/volumes/<int:pk>/", volumes.detail, name="volumes-detail"),
-    path("<str:fonds>/volumes/<int:pk>/contents.xlsx", volumes.contents_sheet, name="volumes-contents"),
+    path(
+        "<str:fonds>/volumes/<int:pk>/contents.xlsx",
+        volumes.contents_sheet,
+        name="volumes-contents",
+    ),
     path("<str:fonds>/volumes/<int:pk>/note.xlsx", volumes.note_sheet, name="volumes-note"),
     path("<str:fonds>/volumes/<int:pk>/<str:action>/", volumes.change, name="volumes-change"),
     path("<str:fonds>/item/<int:pk>/renumber/", views.renumber, name="items-renumber"),

@@ -157,7 +157,9 @@ def change(request: HttpRequest, fonds: str, pk: int, action: str) -> HttpRespon
     ids = _ids(request.POST.getlist("items")) or []
     try:
         if action == "add":
-            added = arrangement.add(request.user, volume, rules.terms(request.POST.get("codes", ""), "档号"))
+            added = arrangement.add(
+                request.user, volume, rules.terms(request.POST.get("codes", ""), "档号")
+            )
             messages.success(request, gettext("已加入 %(count)s 件。") % {"count": len(added)})
         elif action == "remove":
             count = arrangement.remove(request.user, volume, ids)
