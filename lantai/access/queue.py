@@ -31,7 +31,9 @@ def queue_for(
     user: Any, today: datetime.date, *, fonds: str = "", year: str = "", series: str = ""
 ) -> QuerySet[Item]:
     due = due_condition(today) | Q(review_proposed_at__isnull=False)
-    items = Item.objects.filter(open_status="unreviewed").filter(due)
+    # Through the access predicate (a voided batch's records are in no one's queue), and of
+    # the user's own fonds only (the public's open records are not unreviewed anyway).
+    items = Item.objects.visible_to(user).filter(open_status="unreviewed").filter(due)
     items = items.filter(fonds__in=Fonds.objects.assigned_to(user))
     if fonds:
         items = items.filter(fonds__code=fonds)

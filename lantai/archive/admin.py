@@ -25,6 +25,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lantai.archive.models import Component, Fonds, Item, Series, TransferBatch, Volume
+from lantai.archive.visibility import held_condition
 
 REVIEW_FIELDS = (
     "open_status",
@@ -36,7 +37,7 @@ REVIEW_FIELDS = (
     "joint_opinion",
 )
 MASK_FIELDS = ("redactions", "public_text", "masks")
-FINAL_BATCH_STATES = frozenset({"accepted", "returned"})
+FINAL_BATCH_STATES = frozenset({"accepted", "returned", "voided"})
 FONDS_FILTER = ("fonds", admin.RelatedOnlyFieldListFilter)
 
 
@@ -47,7 +48,9 @@ def scoped(model: type[models.Model], user) -> models.QuerySet:
     if model is Fonds:
         return fonds
     if model is Component:
-        return Component.objects.filter(item__fonds__in=fonds)
+        return Component.objects.filter(held_condition("item__"), item__fonds__in=fonds)
+    if model is Item:  # a voided batch's records are not held (lantai.ingest.void)
+        return Item.objects.filter(held_condition(), fonds__in=fonds)
     return model._default_manager.filter(fonds__in=fonds)
 
 

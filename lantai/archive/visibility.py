@@ -11,6 +11,10 @@
   middleware), and an unverified one sees what the public sees. A user object without it comes
   from the server side (the ``lantai`` command, tasks), where the operator is trusted.
 
+A record of a voided batch (作废, ``lantai.ingest.void``) is no longer part of the holdings:
+:func:`held_condition` takes it out of every staff list, page and search as the batch state
+already takes it out of the public's; only the superuser's search still finds it.
+
 New records are ``unreviewed``, which only assigned staff see: the system fails closed.
 ``controlled`` items are released per approved utilisation request (a later feature), never here.
 
@@ -48,6 +52,16 @@ def public_condition(prefix: str = "") -> Q:
     )
 
 
+def held_condition(prefix: str = "") -> Q:
+    """Items that are part of the holdings for staff: not in a voided batch (items without a
+    batch are). A subquery over the few voided batches, not a join: a fonds' list of 200 k
+    records keeps its plan."""
+    batches = apps.get_model("archive", "TransferBatch").objects.filter(state="voided")
+    return Q(**{f"{prefix}batch__isnull": True}) | ~Q(
+        **{f"{prefix}batch__in": batches.values("pk")}
+    )
+
+
 def _verified(user: Any) -> bool:
     check = getattr(user, "is_verified", None)
     return check is None or bool(check())
@@ -69,9 +83,9 @@ def _fonds_staff(user: Any) -> bool:
 
 
 def sees_whole_fonds(user: Any, fonds: Any) -> bool:
-    """Whether ``user`` sees every item of ``fonds``: the same rule as :func:`item_condition`
-    (a verified superuser, or verified staff assigned to that fonds), asked of one fonds so a
-    fonds' list needs no per-row access filter."""
+    """Whether ``user`` sees every held item of ``fonds`` (:func:`held_condition`): the same
+    rule as :func:`item_condition` (a verified superuser, or verified staff assigned to that
+    fonds), asked of one fonds so a fonds' list needs no per-row access filter."""
     if _superuser(user):
         return True
     return _fonds_staff(user) and fonds.staff.filter(pk=user.pk).exists()
@@ -83,7 +97,7 @@ def item_condition(user: Any, prefix: str = "") -> Q | None:
         return None
     condition = public_condition(prefix)
     if _fonds_staff(user):
-        condition |= Q(**{f"{prefix}fonds__staff": user})
+        condition |= Q(**{f"{prefix}fonds__staff": user}) & held_condition(prefix)
     return condition
 
 
@@ -96,7 +110,10 @@ def fonds_token(code: str) -> str:
 
 
 def item_search_tokens(item: Any) -> list[str]:
-    """Tokens indexed with an item: who may find it. Mirrors :func:`item_condition`."""
+    """Tokens indexed with an item: who may find it. Mirrors :func:`item_condition`: a record
+    of a voided batch gets none, so only an unfiltered (superuser) search finds it."""
+    if item.batch_id is not None and item.batch.state == "voided":
+        return []
     tokens = [fonds_token(item.fonds.code)]
     if item.open_status == "open" and item.fonds.is_public:
         tokens.append(PUBLIC_TOKEN)

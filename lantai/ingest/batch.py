@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from lantai import faultpoints
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
+from lantai.archive.visibility import held_condition
 from lantai.audit.anchors import bag_info_head
 from lantai.audit.chain import record, record_many
 from lantai.audit.context import current_actor
@@ -167,6 +168,8 @@ def _context(fonds: Fonds, defaults: dict[str, str]) -> CheckContext:
                     role="master",
                     sha256__in=wanted[start : start + DIGEST_QUERY],
                 )
+                # A voided batch's files are not held: its corrected re-transfer is no duplicate.
+                .filter(held_condition("item__"))
                 .order_by("item__ref_code")
                 .values_list("sha256", "item__ref_code", "item__source_url")
             )

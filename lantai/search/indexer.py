@@ -141,7 +141,7 @@ def to_document(item: Item) -> SearchDocument:
 
 
 def _items(ids: list[int]) -> Iterator[Item]:
-    return Item.objects.filter(pk__in=ids).select_related("fonds", "series").iterator(500)
+    return Item.objects.filter(pk__in=ids).select_related("fonds", "series", "batch").iterator(500)
 
 
 def apply_outbox(batch: int = BATCH) -> int:
@@ -205,7 +205,7 @@ def rebuild_from_database(progress: Callable[[int], None] | None = None) -> Rebu
     start_mark = SearchOutbox.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     def documents() -> Iterator[SearchDocument]:
-        queryset = Item.objects.select_related("fonds", "series").order_by("pk")
+        queryset = Item.objects.select_related("fonds", "series", "batch").order_by("pk")
         for n, item in enumerate(queryset.iterator(1000), 1):
             if progress and n % 500 == 0:
                 progress(n)

@@ -1,9 +1,9 @@
 """Every public surface × every non-public state: a planted marker never reaches the public.
 
 For each of ``unreviewed``, ``closed`` and ``controlled`` (and an open record in a private
-fonds) we plant a unique marker in the title and the text, index it, and prove that no public
-surface returns it in a body, a header, a count or a status code that differs from a record
-that does not exist at all.
+fonds or in a voided batch) we plant a unique marker in the title and the text, index it, and
+prove that no public surface returns it in a body, a header, a count or a status code that
+differs from a record that does not exist at all.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lantai.archive.models import TransferBatch
 from lantai.search.indexer import apply_outbox
 from tests.factories import make_fonds, make_item, verified_login
 
@@ -24,10 +25,19 @@ MARKER = "貔貅麒麟标记"
 TEXT_SECRET = "机密正文内容甲乙丙"  # never part of any query below
 
 
-@pytest.fixture(params=[*HIDDEN_STATES, "open-in-private-fonds"])
+@pytest.fixture(params=[*HIDDEN_STATES, "open-in-private-fonds", "open-in-voided-batch"])
 def hidden(request, fonds):
     state = request.param
-    if state == "open-in-private-fonds":
+    if state == "open-in-voided-batch":
+        batch = TransferBatch.objects.create(fonds=fonds, code="J001-VOID", state="voided")
+        item = make_item(
+            fonds,
+            title=f"{MARKER}题名",
+            text=f"{MARKER}。{TEXT_SECRET}",
+            open_status="open",
+            batch=batch,
+        )
+    elif state == "open-in-private-fonds":
         private = make_fonds("J077", "内部全宗", is_public=False)
         item = make_item(
             private, title=f"{MARKER}题名", text=f"{MARKER}。{TEXT_SECRET}", open_status="open"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from lantai.archive.models import Item, TransferBatch
 from lantai.describing import volumes
 from tests.factories import make_item, make_personas, verified_login
 
@@ -38,6 +39,10 @@ def world(fonds, other_fonds):
         for f in (fonds, other_fonds)
     }
     users = make_personas(fonds, other_fonds)
+    # Each fonds' closed record arrived with a transfer: the batch pages list it.
+    for code, item in closed.items():
+        batch = TransferBatch.objects.create(fonds=item.fonds, code=f"{code}-B1", state="accepted")
+        Item.objects.filter(pk=item.pk).update(batch=batch)
     # Each fonds' closed record filed in a volume titled after it: the volume pages show both.
     filed = {
         code: volumes.build(users[f"archivist_{ab}"], item.fonds, [item.pk], f"{item.title}卷")
@@ -57,6 +62,8 @@ def _pages(world) -> dict[str, tuple[str, str]]:
         "review item A": (f"/staff/review/item/{a.pk}/", "J001"),
         "review item B": (f"/staff/review/item/{b.pk}/", "J002"),
         "ingest upload": ("/staff/ingest/", ""),
+        "batch A": ("/staff/ingest/batch/J001-B1/", "J001"),
+        "batch B": ("/staff/ingest/batch/J002-B1/", "J002"),
         "renumber A": (f"/staff/items/J001/item/{a.pk}/renumber/", "J001"),
         "renumber B": (f"/staff/items/J002/item/{b.pk}/renumber/", "J002"),
         "filing catalogue A": ("/staff/items/J001/catalogue.xlsx", "J001"),
@@ -89,6 +96,7 @@ MAY_OPEN = {
         "item list",
         "item fonds",
         "ingest upload",
+        "batch",
         "renumber",
         "filing catalogue",
         "item form",

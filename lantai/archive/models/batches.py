@@ -15,6 +15,8 @@ class TransferBatch(models.Model):
         "accepted": _("已入库"),
         "returned": _("已退回"),
         "aborted": _("已中止"),
+        # 作废: accepted by mistake and withdrawn by a recorded decision (lantai.ingest.void).
+        "voided": _("已作废"),
     }
 
     fonds = models.ForeignKey(
@@ -41,6 +43,12 @@ class TransferBatch(models.Model):
     received_by = models.CharField(_("接收人"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # 作废: the decision that withdrew an accepted batch (its 文号 or meeting record), why, by
+    # whom and when. The records and their packages stay; nobody but the superuser finds them.
+    void_decision = models.CharField(_("作废依据"), max_length=200, blank=True)
+    void_reason = models.TextField(_("作废原因"), blank=True)
+    voided_by = models.CharField(_("作废人"), max_length=150, blank=True)
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("接收批次")

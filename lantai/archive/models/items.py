@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from lantai.archive import domains
 from lantai.archive.models.batches import TransferBatch
 from lantai.archive.models.fonds import Fonds, Series
-from lantai.archive.visibility import item_condition, sees_whole_fonds
+from lantai.archive.visibility import held_condition, item_condition, sees_whole_fonds
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -79,9 +79,10 @@ class ItemQuerySet(models.QuerySet):
 
     def of_fonds_for(self, user, fonds: Fonds) -> ItemQuerySet:
         """The items of ``fonds`` that ``user`` may see. For the fonds' own staff that is all
-        of them (``visibility.sees_whole_fonds``), asked once instead of per row."""
+        of them but a voided batch's (``visibility.sees_whole_fonds``), asked once instead of
+        per row."""
         if sees_whole_fonds(user, fonds):
-            return self.filter(fonds=fonds)
+            return self.filter(held_condition(), fonds=fonds)
         return self.visible_to(user).filter(fonds=fonds)
 
     def in_series(self, series: Series) -> ItemQuerySet:

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.upload, name="ingest-upload"),
     path("task/<str:task_id>/", views.task_status, name="ingest-task"),
     path("batch/<str:code>/", views.batch_detail, name="ingest-batch"),
+    path("batch/<str:code>/void/", views.batch_void, name="ingest-batch-void"),
 ]

@@ -7,12 +7,16 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from lantai.accounts.decorators import staff_view
 from lantai.archive.models import Fonds, TransferBatch
+from lantai.ingest import void
 from lantai.ingest.tasks import ingest_upload
 from lantai.ingest.worker import lease_note
 from lantai.portal.upload_limit import limit_text
@@ -118,4 +122,34 @@ def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
         for check in batch.report
     ]
     items = batch.items.order_by("ref_code")[:500]
-    return render(request, "ingest/batch.html", {"batch": batch, "checks": checks, "items": items})
+    context = {"batch": batch, "checks": checks, "items": items, "void_plan": None}
+    if batch.state == "accepted" and request.user.has_perm("archive.change_transferbatch"):
+        context["void_plan"] = void.plan(request.user, batch.code)
+    return render(request, "ingest/batch.html", context)
+
+
+class VoidForm(forms.Form):
+    decision = forms.CharField(label=_("作废依据（决定文号或会议记录）"), max_length=200)
+    reason = forms.CharField(label=_("作废原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@require_POST
+@staff_view("archive.change_transferbatch")
+def batch_void(request: HttpRequest, code: str) -> HttpResponse:
+    """作废 an accepted batch (``lantai.ingest.void``); the batch page shows the plan first."""
+    scope = TransferBatch.objects.filter(fonds__in=Fonds.objects.assigned_to(request.user))
+    batch = get_object_or_404(scope, code=code)
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("请写明作废依据和作废原因"))
+        return redirect("ingest-batch", code=batch.code)
+    try:
+        void.void(request.user, batch.code, **form.cleaned_data)
+    except void.VoidError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            gettext("批次 %(code)s 已作废：其档案不再出现在任何列表和检索中") % {"code": code},
+        )
+    return redirect("ingest-batch", code=batch.code)

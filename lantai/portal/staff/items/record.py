@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from lantai.accounts.decorators import staff_view
 from lantai.archive.models import Component, Fonds, Item
+from lantai.archive.visibility import held_condition
 from lantai.describing import records
 from lantai.portal.staff.items.editing import PART_NAMES, ItemForm, RegisterForm
 from lantai.portal.staff.items.views import _assigned
@@ -67,6 +68,7 @@ def _files(fonds: Fonds, item: Item) -> list[dict[str, object]]:
         Component.objects.filter(
             item__fonds=fonds, sha256__in={f.sha256 for f in files if f.sha256}
         )
+        .filter(held_condition("item__"))  # a voided batch's copy is not a twin held
         .exclude(item=item)
         .select_related("item")
         .order_by("item__ref_code")
