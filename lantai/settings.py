@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lantai.portal.staff.review",
     "lantai.portal.staff.items",
     "lantai.portal.staff.accounts",
+    "lantai.portal.staff.audit",
     "lantai.runtime",
 ]
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("staff/review/", include("lantai.portal.staff.review.urls")),
     path("staff/items/", include("lantai.portal.staff.items.urls")),
     path("staff/accounts/", include("lantai.portal.staff.accounts.urls")),
+    path("staff/audit/", include("lantai.portal.staff.audit.urls")),
 ]
 
 # The portal's own Chinese-first error pages (lantai/portal/errors.py), never Django's defaults.

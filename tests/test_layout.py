@@ -42,7 +42,7 @@ def test_no_app_below_the_portal_has_views_or_urls_and_the_portal_runs_nothing()
 def test_each_staff_feature_is_a_folder_with_its_views_urls_and_templates():
     staff = LANTAI / "portal" / "staff"
     features = sorted(p.name for p in staff.iterdir() if (p / "apps.py").exists())
-    assert features == ["accounts", "ingest", "items", "review"]
+    assert features == ["accounts", "audit", "ingest", "items", "review"]
     for feature in features:
         assert (staff / feature / "views.py").exists() and (staff / feature / "urls.py").exists()
         assert any((staff / feature / "templates").rglob("*.html"))

@@ -87,6 +87,9 @@ def _pages(world) -> dict[str, tuple[str, str]]:
         "account list": ("/staff/accounts/", ""),
         "account new": ("/staff/accounts/new/", ""),
         "account detail": (f"/staff/accounts/{world['users']['archivist_a'].pk}/", ""),
+        "audit log": ("/staff/audit/", ""),
+        "audit log csv": ("/staff/audit/?format=csv", ""),
+        "audit verify": ("/staff/audit/verify/", ""),
     }
 
 
@@ -128,11 +131,12 @@ def _sign_in(client, world, persona: str) -> None:
         verified_login(client, user)
 
 
-# The administrators read no record: they open the account pages only (三员分立).
+# The administrators read no record: the system and security administrators open the account
+# pages, the auditor the audit log (三员分立).
 ADMIN_MAY_OPEN = {
     "sysadmin": {"account list", "account new", "account detail"},
     "secadmin": {"account list", "account detail"},
-    "auditor": set(),
+    "auditor": {"audit log", "audit log csv", "audit verify"},
 }
 
 

@@ -1,0 +1,1 @@
+"""The auditor's pages: read the audit log, check a recorded value, verify the chain."""
