@@ -10,10 +10,11 @@ per-series refinements of :mod:`lantai.access.opening` apply when deciding, not 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lantai.access.flags import Flag, scan
 from lantai.archive.models import Fonds, Item
@@ -61,3 +62,46 @@ def flags_for(item: Item) -> list[Flag]:
         description=item.description or "",
         sensitive_terms=settings.SENSITIVE_TERMS,
     )
+
+
+@dataclass(frozen=True)
+class FlagGroup:
+    """One flagged value, however often it occurs: its first occurrence, how many there are and
+    in which fields (the reviewer reads a repeated telephone number once)."""
+
+    flag: Flag
+    count: int
+    fields: tuple[str, ...]
+
+
+def grouped_flags(item: Item) -> list[FlagGroup]:
+    """:func:`flags_for`, each flagged value (kind and matched words) once, in first-seen order."""
+    sources = {"text": item.text or "", "title": item.title, "description": item.description or ""}
+    groups: dict[tuple[str, str], list[Flag]] = {}
+    for flag in flags_for(item):
+        matched = sources.get(flag.field, "")[flag.start : flag.end]
+        groups.setdefault((flag.kind, matched), []).append(flag)
+    return [
+        FlagGroup(found[0], len(found), tuple(dict.fromkeys(f.field for f in found)))
+        for found in groups.values()
+    ]
+
+
+def next_in_queue(user: Any, item: Item, today: datetime.date, **filters: str) -> Item | None:
+    """The queue's record after ``item`` (in queue order: year, then 档号), or its first when
+    ``item`` was the last; None when nothing else is waiting."""
+    rest = queue_for(user, today, **filters).exclude(pk=item.pk)
+    after = rest.filter(Q(year__gt=item.year) | Q(year=item.year, ref_code__gt=item.ref_code))
+    return after.first() or rest.first()
+
+
+def queue_counts(user: Any, today: datetime.date) -> list[dict[str, Any]]:
+    """How many records wait per fonds and year: ``[{"fonds", "year", "count"}]``."""
+    rows = (
+        queue_for(user, today)
+        .order_by()
+        .values("fonds__code", "year")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("fonds__code", "year")
+    )
+    return [{"fonds": r["fonds__code"], "year": r["year"], "count": r["count"]} for r in rows]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from lantai.archive.models import Item, TransferBatch
+from lantai.archive.models import Component, Item, TransferBatch
 from lantai.describing import volumes
 from tests.factories import make_item, make_personas, verified_login
 
@@ -31,7 +31,9 @@ ADMINS = {"sysadmin", "secadmin", "auditor"}
 
 
 @pytest.fixture
-def world(fonds, other_fonds):
+def world(fonds, other_fonds, settings, tmp_path):
+    settings.STORAGE_DIR = tmp_path / "storage"
+    settings.STORAGE_DIR.mkdir()
     closed = {
         f.code: make_item(
             f, title=f"{f.code}延期开放的人事任免", year=1980, open_status="unreviewed"
@@ -43,6 +45,16 @@ def world(fonds, other_fonds):
     for code, item in closed.items():
         batch = TransferBatch.objects.create(fonds=item.fonds, code=f"{code}-B1", state="accepted")
         Item.objects.filter(pk=item.pk).update(batch=batch)
+        # …with a scanned original, which the review workbench shows to the fonds' reviewers.
+        (settings.STORAGE_DIR / f"{code}.mp4").write_bytes(b"\x00\x00\x00\x18")
+        Component.objects.create(
+            item=item,
+            original_name=f"data/{code}.mp4",
+            stored_path=f"{code}.mp4",
+            size=4,
+            mime_type="video/mp4",
+            sha256=f"{code:0>64}",
+        )
     # Each fonds' closed record filed in a volume titled after it: the volume pages show both.
     filed = {
         code: volumes.build(users[f"archivist_{ab}"], item.fonds, [item.pk], f"{item.title}卷")
@@ -61,6 +73,8 @@ def _pages(world) -> dict[str, tuple[str, str]]:
         "review queue": ("/staff/review/", ""),
         "review item A": (f"/staff/review/item/{a.pk}/", "J001"),
         "review item B": (f"/staff/review/item/{b.pk}/", "J002"),
+        "review file A": (f"/staff/review/item/{a.pk}/file/{a.components.get().pk}/", "J001"),
+        "review file B": (f"/staff/review/item/{b.pk}/file/{b.components.get().pk}/", "J002"),
         "ingest upload": ("/staff/ingest/", ""),
         "batch A": ("/staff/ingest/batch/J001-B1/", "J001"),
         "batch B": ("/staff/ingest/batch/J002-B1/", "J002"),
@@ -108,7 +122,14 @@ MAY_OPEN = {
         "volume",
         "volume contents",
     },
-    "reviewer": {"item list", "item fonds", "review queue", "review item", "filing catalogue"},
+    "reviewer": {
+        "item list",
+        "item fonds",
+        "review queue",
+        "review item",
+        "review file",
+        "filing catalogue",
+    },
 }
 
 

@@ -7,4 +7,5 @@ urlpatterns = [
     path("item/<int:pk>/", views.review_item, name="review-item"),
     path("decide/", views.review_decide, name="review-decide"),
     path("item/<int:pk>/unmask/", views.review_unmask, name="review-unmask"),
+    path("item/<int:pk>/file/<int:component_id>/", views.review_file, name="review-file"),
 ]

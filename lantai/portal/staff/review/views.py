@@ -8,23 +8,33 @@ Decisions recorded here:
 - ``next`` is followed only when it stays on this site (no open redirect).
 - The decision time is the server's (see lantai.access.review); a submitted date or time of
   the decision is ignored, and a re-review date before today is refused.
+- **The workbench shows the record itself**: each original beside the text — an image or PDF
+  as a copy watermarked with the reviewer's name, a video in the browser's player (its first
+  frame is the poster), anything else as its text — from :func:`review_file`, which only the
+  reviewers of the record's fonds reach and which records a ``staff_view`` audit event per file.
+- After a decision on the record's page the reviewer moves to the next record of the queue
+  (same filters), so a day's review is a run of pages, not a return to the list each time.
 """
 
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from lantai.access.queue import flags_for, queue_for
+from lantai.access.queue import grouped_flags, next_in_queue, queue_counts, queue_for
 from lantai.access.review import (
     DECISIONS,
     MASKED_FIELDS,
@@ -33,22 +43,38 @@ from lantai.access.review import (
     decide,
     remove_masks,
 )
+from lantai.access.watermark import WatermarkError, watermark_image, watermark_pdf
 from lantai.accounts.decorators import staff_view
 from lantai.archive.domains import OPEN_STATUSES
 from lantai.archive.models import Fonds, Item
+from lantai.audit.chain import record
 
 PER_PAGE = 50
 MAX_ID_DIGITS = 18  # below 2**63: every such number is a valid database integer
 review_required = staff_view("archive.review_item")
+FILTERS = ("fonds", "year", "series")
+IMAGE_TYPES = {"image/jpeg", "image/tiff", "image/png", "image/gif", "image/webp"}
+
+
+def _filters(source) -> dict[str, str]:
+    return {key: source.get(key, "").strip()[:20] for key in FILTERS}
+
+
+def _own_items(user):
+    """Records of the reviewer's own fonds: the unmasked record, its masks and originals are
+    for them only (a reviewer of another fonds sees the public copy)."""
+    items = Item.objects.visible_to(user).select_related("fonds", "series")
+    return items.filter(fonds__in=Fonds.objects.assigned_to(user))
 
 
 @review_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     today = datetime.date.today()
-    filters = {key: request.GET.get(key, "").strip() for key in ("fonds", "year", "series")}
+    filters = _filters(request.GET)
     items = queue_for(request.user, today, **filters)
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [{"item": item, "flags": flags_for(item)} for item in page]
+    rows = [{"item": item, "flags": grouped_flags(item)} for item in page]
+    counts = queue_counts(request.user, today)
     return render(
         request,
         "review/queue.html",
@@ -56,6 +82,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "decisions": _decisions(),
+            "counts": counts,
+            "total": sum(c["count"] for c in counts),
+            "carry": urlencode({k: v for k, v in filters.items() if v}),
             **filters,
         },
     )
@@ -63,19 +92,19 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @review_required
 def review_item(request: HttpRequest, pk: int) -> HttpResponse:
-    # Only items of the reviewer's own fonds: this page shows the unmasked record and its mask
-    # words, which a reviewer of another fonds must not read (they see the public copy only).
-    items = Item.objects.visible_to(request.user).select_related("fonds")
-    items = items.filter(fonds__in=Fonds.objects.assigned_to(request.user))
-    item = get_object_or_404(items, pk=pk)
+    item = get_object_or_404(_own_items(request.user), pk=pk)
     from lantai.access.publication import public_rendition
 
+    filters = _filters(request.GET)
     return render(
         request,
         "review/item.html",
         {
             "item": item,
-            "flags": flags_for(item),
+            "flags": grouped_flags(item),
+            "files": _originals(item),
+            "filters": filters,
+            "carry": urlencode({k: v for k, v in filters.items() if v}),
             "decisions": _decisions(),
             "masks": [
                 {**m, "field_labels": [MASKED_FIELDS.get(f, f) for f in m.get("fields", [])]}
@@ -84,6 +113,62 @@ def review_item(request: HttpRequest, pk: int) -> HttpResponse:
             "public": public_rendition(item),
         },
     )
+
+
+def _originals(item: Item) -> list[dict[str, object]]:
+    """The record's stored originals, each with how the workbench shows it."""
+    shown = []
+    for component in item.components.filter(role="master").order_by("id"):
+        mime = component.mime_type or ""
+        if mime in IMAGE_TYPES:
+            kind = "image"
+        elif mime == "application/pdf":
+            kind = "pdf"
+        elif mime.startswith("video/"):
+            kind = "video"
+        elif mime.startswith("audio/"):
+            kind = "audio"
+        else:
+            kind = "other"
+        shown.append({"file": component, "kind": kind})
+    return shown
+
+
+@review_required
+def review_file(request: HttpRequest, pk: int, component_id: int) -> HttpResponse:
+    """One original of a record under review, inline: images and PDFs watermarked with the
+    reviewer's name, audio and video as stored (a player needs the file itself)."""
+    item = get_object_or_404(_own_items(request.user), pk=pk)
+    component = get_object_or_404(item.components.filter(role="master"), pk=component_id)
+    path = Path(settings.STORAGE_DIR) / component.stored_path
+    mark = {
+        "viewer": request.user.get_username(),
+        "when": timezone.localtime(),
+        "archive": settings.ARCHIVE_NAME,
+    }
+    mime = component.mime_type or ""
+    try:
+        if mime in IMAGE_TYPES:
+            response: HttpResponse = HttpResponse(
+                watermark_image(path, max_side=1600, format="JPEG", **mark),
+                content_type="image/jpeg",
+            )
+        elif mime == "application/pdf":
+            response = HttpResponse(watermark_pdf(path, **mark), content_type="application/pdf")
+        elif mime.startswith(("video/", "audio/")):
+            response = FileResponse(path.open("rb"), content_type=mime)
+        else:
+            raise Http404(gettext("该文件不能在审核台显示，请查看提取文本"))
+    except (WatermarkError, OSError):
+        raise Http404(gettext("该文件暂不能显示")) from None
+    record(
+        "staff_view",
+        obj=component,
+        detail={"item": item.ref_code, "purpose": "review"},
+    )
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(component.display_name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
@@ -123,19 +208,29 @@ def review_decide(request: HttpRequest) -> HttpResponse:
             gettext("已记录 %(count)s 件的审核结论：%(decision)s")
             % {"count": len(ids), "decision": gettext(OPEN_STATUSES[decision])},
         )
+        if request.POST.get("advance") and len(ids) == 1:
+            return _advance(request, visible.get())
     return redirect(back)
+
+
+def _advance(request: HttpRequest, decided: Item) -> HttpResponse:
+    """On to the queue's next record after ``decided`` (same filters), or back to the queue
+    when it is empty."""
+    filters = _filters(request.POST)
+    following = next_in_queue(request.user, decided, datetime.date.today(), **filters)
+    carry = urlencode({k: v for k, v in filters.items() if v})
+    if following is None:
+        messages.info(request, gettext("队列中已没有待审的档案"))
+        return redirect(reverse("review-queue") + (f"?{carry}" if carry else ""))
+    target = reverse("review-item", args=[following.pk])
+    return redirect(target + (f"?{carry}" if carry else ""))
 
 
 @require_POST
 @review_required
 def review_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     """Lift masks of one item: a decision of its own, with a reason (audited)."""
-    item = get_object_or_404(
-        Item.objects.visible_to(request.user).filter(
-            fonds__in=Fonds.objects.assigned_to(request.user)
-        ),
-        pk=pk,
-    )
+    item = get_object_or_404(_own_items(request.user), pk=pk)
     ids = _ids(request.POST.getlist("masks"))
     try:
         if not ids:
