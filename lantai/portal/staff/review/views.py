@@ -27,6 +27,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +49,7 @@ from lantai.accounts.decorators import staff_view
 from lantai.archive.domains import OPEN_STATUSES
 from lantai.archive.models import Fonds, Item
 from lantai.audit.chain import record
+from lantai.portal.delivery import Mark
 
 PER_PAGE = 50
 MAX_ID_DIGITS = 18  # below 2**63: every such number is a valid database integer
@@ -135,21 +137,21 @@ def _originals(item: Item) -> list[dict[str, object]]:
 
 
 @review_required
-def review_file(request: HttpRequest, pk: int, component_id: int) -> HttpResponse:
+def review_file(request: HttpRequest, pk: int, component_id: int) -> HttpResponseBase:
     """One original of a record under review, inline: images and PDFs watermarked with the
     reviewer's name, audio and video as stored (a player needs the file itself)."""
     item = get_object_or_404(_own_items(request.user), pk=pk)
     component = get_object_or_404(item.components.filter(role="master"), pk=component_id)
     path = Path(settings.STORAGE_DIR) / component.stored_path
-    mark = {
-        "viewer": request.user.get_username(),
-        "when": timezone.localtime(),
-        "archive": settings.ARCHIVE_NAME,
-    }
+    mark = Mark(
+        viewer=request.user.get_username(),
+        when=timezone.localtime(),
+        archive=settings.ARCHIVE_NAME,
+    )
     mime = component.mime_type or ""
     try:
         if mime in IMAGE_TYPES:
-            response: HttpResponse = HttpResponse(
+            response: HttpResponseBase = HttpResponse(
                 watermark_image(path, max_side=1600, format="JPEG", **mark),
                 content_type="image/jpeg",
             )
