@@ -1,5 +1,5 @@
 """Printed forms archives file on paper, made from the data (issue 15): 归档文件目录, 卷内文件目录,
-备考表 and 案卷目录.
+备考表, 案卷目录, 移交与接收登记表, 四性检测报告 and 开放审核登记表.
 
 Decisions:
 
@@ -10,16 +10,62 @@ Decisions:
   the record's date is complete, otherwise as recorded.
 - XLSX with print settings (title, header repeated on every page, landscape A4 fitted to
   width, page numbers), via :mod:`lantai.archive.sheets`.
+- Each form is first a :class:`PrintedForm` (title, columns, rows, signature lines), so the
+  same data becomes the XLSX here and the PDF in the portal (``portal/staff/printing.py``,
+  WeasyPrint): the two can never disagree.
+- Signature lines (签名、盖章) are printed empty for the hand; what the system knows (the units'
+  names, who received it, when) is filled in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import IO
 
 from lantai.archive import sheets
-from lantai.archive.domains import RETENTION
-from lantai.archive.models import Fonds, Item, Volume
+from lantai.archive.domains import CATEGORIES, OPEN_STATUSES, RETENTION
+from lantai.archive.models import Fonds, Item, TransferBatch, Volume
+
+SIGN_HERE = ""  # a signature or seal: left blank for the hand
+
+
+@dataclass
+class Party:
+    """One signing side of a form (移交单位, 接收单位, 审核人…): its lines, label → filled value."""
+
+    name: str
+    lines: list[tuple[str, str]]
+
+
+@dataclass
+class PrintedForm:
+    """A form as data: rendered to XLSX by :func:`as_xlsx` and to PDF by the portal."""
+
+    name: str  # the sheet's and the file's name: 归档文件目录
+    title: str  # the printed heading, with the fonds or batch it is for
+    columns: Sequence[str]
+    rows: Iterable[Sequence[str]]
+    widths: Sequence[int] = ()
+    parties: list[Party] = field(default_factory=list)
+    landscape: bool = True
+
+
+def as_xlsx(form: PrintedForm) -> IO[bytes]:
+    """The form as a print-ready XLSX; the signature lines follow the table."""
+
+    def rows() -> Iterator[Sequence[str]]:
+        yield from form.rows
+        for party in form.parties:
+            yield [""] * len(form.columns)
+            yield [party.name]
+            for label, value in party.lines:
+                yield [label, value or "＿" * 12]
+
+    return sheets.xlsx_file(form.name, form.columns, rows(), title=form.title, widths=form.widths)
+
 
 FILING_COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
 FILING_WIDTHS = [6, 26, 16, 20, 48, 10, 8, 6, 12]
@@ -48,15 +94,19 @@ def filing_rows(items: Iterable[Item]) -> Iterator[list[str]]:
         ]
 
 
-def filing_catalogue(fonds: Fonds, items: Iterable[Item]) -> IO[bytes]:
-    """The 归档文件目录 of ``items`` (already scoped and ordered by the caller) as XLSX."""
-    return sheets.xlsx_file(
-        "归档文件目录",
-        FILING_COLUMNS,
-        filing_rows(items),
+def filing_form(fonds: Fonds, items: Iterable[Item]) -> PrintedForm:
+    """The 归档文件目录 of ``items`` (already scoped and ordered by the caller)."""
+    return PrintedForm(
+        name="归档文件目录",
         title=f"归档文件目录　全宗号：{fonds.code}　全宗名称：{fonds.name}",
+        columns=FILING_COLUMNS,
+        rows=filing_rows(items),
         widths=FILING_WIDTHS,
     )
+
+
+def filing_catalogue(fonds: Fonds, items: Iterable[Item]) -> IO[bytes]:
+    return as_xlsx(filing_form(fonds, items))
 
 
 # 卷内文件目录 (GB/T 9705 / DA/T 22): the records of one volume in their order, each with the
@@ -83,6 +133,10 @@ def page_numbers(items: list[Item]) -> list[str]:
 
 
 def volume_contents(volume: Volume, items: list[Item]) -> IO[bytes]:
+    return as_xlsx(contents_form(volume, items))
+
+
+def contents_form(volume: Volume, items: list[Item]) -> PrintedForm:
     pages = page_numbers(items)
     rows = (
         [
@@ -97,16 +151,20 @@ def volume_contents(volume: Volume, items: list[Item]) -> IO[bytes]:
         ]
         for n, item in enumerate(items, 1)
     )
-    return sheets.xlsx_file(
-        "卷内文件目录",
-        CONTENTS_COLUMNS,
-        rows,
+    return PrintedForm(
+        name="卷内文件目录",
         title=f"卷内文件目录　案卷档号：{volume.ref_code}　案卷题名：{volume.title}",
+        columns=CONTENTS_COLUMNS,
+        rows=rows,
         widths=CONTENTS_WIDTHS,
     )
 
 
 def note_sheet(volume: Volume, items: list[Item]) -> IO[bytes]:
+    return as_xlsx(note_form(volume, items))
+
+
+def note_form(volume: Volume, items: list[Item]) -> PrintedForm:
     """备考表: the volume's count of records and pages, the note, who arranged and checked."""
     pages = sum(i.pages or 0 for i in items)
     unknown = sum(1 for i in items if not i.pages)
@@ -123,7 +181,14 @@ def note_sheet(volume: Volume, items: list[Item]) -> IO[bytes]:
         ["检查人", volume.checked_by],
         ["检查日期", volume.checked_on.isoformat() if volume.checked_on else ""],
     ]
-    return sheets.xlsx_file("备考表", ["项目", "内容"], rows, title="备考表", widths=[14, 80])
+    return PrintedForm(
+        name="备考表",
+        title="备考表",
+        columns=["项目", "内容"],
+        rows=rows,
+        widths=[14, 80],
+        landscape=False,
+    )
 
 
 # 案卷目录: one row per volume of the fonds.
@@ -132,6 +197,10 @@ VOLUME_WIDTHS = [6, 26, 48, 22, 6, 6, 10, 12]
 
 
 def volume_catalogue(fonds: Fonds, volumes: Iterable[Volume]) -> IO[bytes]:
+    return as_xlsx(volume_catalogue_form(fonds, volumes))
+
+
+def volume_catalogue_form(fonds: Fonds, volumes: Iterable[Volume]) -> PrintedForm:
     def span(volume: Volume) -> str:
         ends = [filing_date(d) for d in (volume.date_from, volume.date_to) if d]
         return "—".join(dict.fromkeys(ends))
@@ -149,10 +218,211 @@ def volume_catalogue(fonds: Fonds, volumes: Iterable[Volume]) -> IO[bytes]:
         ]
         for n, v in enumerate(volumes, 1)
     )
-    return sheets.xlsx_file(
-        "案卷目录",
-        VOLUME_COLUMNS,
-        rows,
+    return PrintedForm(
+        name="案卷目录",
         title=f"案卷目录　全宗号：{fonds.code}　全宗名称：{fonds.name}",
+        columns=VOLUME_COLUMNS,
+        rows=rows,
         widths=VOLUME_WIDTHS,
+    )
+
+
+# --- 移交与接收登记表 and 四性检测报告: filled from the batch (GB/T 18894, DA/T 70) -----------
+
+VERDICTS = {True: "通过", False: "未通过", None: "未执行"}
+PROPERTY_ORDER = ("真实性", "完整性", "可用性", "安全性")
+
+
+def person(actor: str) -> str:
+    """``user:zhangsan`` → ``zhangsan``; a server-side actor (``system:ingest``) as it is."""
+    return actor.removeprefix("user:")
+
+
+def data_size(count: int) -> str:
+    if count >= 1024**3:
+        return f"{count / 1024**3:.2f} GB（{count} 字节）"
+    if count >= 1024**2:
+        return f"{count / 1024**2:.2f} MB（{count} 字节）"
+    return f"{count} 字节"
+
+
+def _day(moment) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date().isoformat() if moment else ""
+
+
+def _contents(batch: TransferBatch) -> str:
+    """内容描述: the years, 门类 and 保管期限 the batch's records span."""
+    items = Item.objects.filter(batch=batch)
+    years = items.values_list("year", flat=True)
+    low, high = (min(years), max(years)) if years else (None, None)
+    span = "" if low is None else (f"{low}年度" if low == high else f"{low}—{high}年度")
+    kinds = Counter(items.values_list("category", flat=True))
+    periods = Counter(items.values_list("retention", flat=True))
+    parts = [
+        span,
+        "、".join(f"{CATEGORIES.get(k, k)} {n} 件" for k, n in sorted(kinds.items())),
+        "保管期限："
+        + "、".join(f"{RETENTION.get(k, k)} {n} 件" for k, n in sorted(periods.items())),
+    ]
+    return "；".join(p for p in parts if p and not p.endswith("：")) or "（无档案）"
+
+
+def _property_results(report: list[dict]) -> list[tuple[str, str]]:
+    rows = []
+    for prop in PROPERTY_ORDER:
+        found = Counter(VERDICTS[c.get("passed")] for c in report if c.get("property") == prop)
+        if found:
+            text = "，".join(
+                f"{verdict} {found[verdict]} 项" for verdict in VERDICTS.values() if found[verdict]
+            )
+            rows.append((f"{prop}检测", text))
+    return rows
+
+
+def transfer_register(batch: TransferBatch, archive_name: str) -> PrintedForm:
+    """移交与接收登记表 of one batch: what was handed over, how it was checked, who signs."""
+    agency = batch.agency or "（未著录）"
+    rows: list[tuple[str, str]] = [
+        ("交接工作名称", f"{agency}向{archive_name}移交电子档案"),
+        ("批次号", batch.code),
+        ("移交批次号", batch.transfer_number or "—"),
+        ("全宗", f"{batch.fonds.code} {batch.fonds.name}"),
+        ("内容描述", _contents(batch)),
+        (
+            "移交电子档案数量",
+            f"{batch.item_count} 件" + (f"，{batch.volume_count} 卷" if batch.volume_count else ""),
+        ),
+        ("电子文件数量", f"{batch.file_count} 个"),
+        ("移交数据量", data_size(batch.byte_count)),
+        ("载体类型", f"在线移交（{batch.source_kind or '—'}）"),
+        ("提交包", PurePath(batch.source_name).name or "—"),
+        *_property_results(batch.report or []),
+        ("接收状态", str(TransferBatch.STATES.get(batch.state, batch.state))),
+    ]
+    if batch.state == "voided":
+        rows.append(("作废", f"{batch.void_decision}：{batch.void_reason}"))
+    return PrintedForm(
+        name="移交与接收登记表",
+        title="电子档案移交与接收登记表",
+        columns=["项目", "内容"],
+        rows=[list(r) for r in rows],
+        widths=[22, 80],
+        landscape=False,
+        parties=[
+            Party(
+                "移交单位",
+                [
+                    ("单位名称", batch.agency),
+                    ("填表人（签名）", SIGN_HERE),
+                    ("审核人（签名）", SIGN_HERE),
+                    ("日期", SIGN_HERE),
+                    ("单位（印章）", SIGN_HERE),
+                ],
+            ),
+            Party(
+                "接收单位",
+                [
+                    ("单位名称", archive_name),
+                    ("接收人（签名）", person(batch.received_by)),
+                    ("审核人（签名）", SIGN_HERE),
+                    ("日期", _day(batch.finished_at or batch.created_at)),
+                    ("单位（印章）", SIGN_HERE),
+                ],
+            ),
+        ],
+    )
+
+
+REPORT_COLUMNS = ["编号", "性质", "检测项目", "结论", "说明"]
+REPORT_WIDTHS = [8, 8, 30, 8, 70]
+
+
+def check_report(batch: TransferBatch, archive_name: str) -> PrintedForm:
+    """四性检测报告 of one batch, item by item as the checks recorded it (DA/T 70)."""
+    rows = (
+        [
+            c.get("code", ""),
+            c.get("property", ""),
+            c.get("name", ""),
+            VERDICTS[c.get("passed")],
+            c.get("detail", ""),
+        ]
+        for c in batch.report or []
+    )
+    return PrintedForm(
+        name="四性检测报告",
+        title=(
+            f"四性检测报告　批次号：{batch.code}　移交单位：{batch.agency or '（未著录）'}"
+            f"　检测日期：{_day(batch.created_at)}"
+        ),
+        columns=REPORT_COLUMNS,
+        rows=rows,
+        widths=REPORT_WIDTHS,
+        parties=[
+            Party(
+                archive_name,
+                [
+                    ("检测人（签名）", person(batch.received_by)),
+                    ("审核人（签名）", SIGN_HERE),
+                    ("日期", _day(batch.finished_at or batch.created_at)),
+                ],
+            )
+        ],
+    )
+
+
+# --- 开放审核登记表: the decisions of a period, as the reviewers recorded them -----------------
+
+REVIEW_COLUMNS = [
+    "序号",
+    "档号",
+    "题名",
+    "年度",
+    "审核结论",
+    "审核理由",
+    "复审日期",
+    "移交单位意见",
+    "审核人",
+    "审核时间",
+]
+REVIEW_WIDTHS = [6, 24, 40, 6, 10, 30, 10, 20, 12, 16]
+
+
+def review_register(
+    fonds: Fonds, items: Iterable[Item], reviewers: dict[int, str], period: str
+) -> PrintedForm:
+    """开放审核登记表: ``items`` (decided, scoped and ordered by the caller) with who decided
+    each (``reviewers``: item id → actor, from the decision's audit event)."""
+    from django.utils import timezone
+
+    def rows() -> Iterator[list[str]]:
+        for n, item in enumerate(items, 1):
+            decided = item.open_decided_at
+            yield [
+                str(n),
+                item.ref_code,
+                item.title,
+                str(item.year),
+                OPEN_STATUSES.get(item.open_status, item.open_status),
+                item.open_reason,
+                item.review_again.isoformat() if item.review_again else "",
+                item.joint_opinion,
+                person(reviewers.get(item.pk, "")),
+                timezone.localtime(decided).strftime("%Y-%m-%d %H:%M") if decided else "",
+            ]
+
+    return PrintedForm(
+        name="开放审核登记表",
+        title=f"开放审核登记表　全宗号：{fonds.code}　全宗名称：{fonds.name}　{period}",
+        columns=REVIEW_COLUMNS,
+        rows=rows(),
+        widths=REVIEW_WIDTHS,
+        parties=[
+            Party(
+                "审核",
+                [("审核人（签名）", SIGN_HERE), ("审批人（签名）", SIGN_HERE), ("日期", SIGN_HERE)],
+            )
+        ],
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pypdf
 import pytest
 
 from tests.e2e.pages import log_in
@@ -68,7 +69,14 @@ def test_register_bulk_edit_build_a_volume_and_print_its_contents(
     assert page.locator("h1").inner_text() == f"J001-WS·{YEAR}·Y·BGS-001"
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="打印卷内文件目录（XLSX）").click()
+        page.locator("a[href$='/contents.pdf']").click()
+    printed = tmp_path / "contents.pdf"
+    download_info.value.save_as(printed)
+    pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(printed).pages)
+    assert "卷内文件目录" in pdf_text and "兰台县革委会一九八〇年第1次会议记录" in pdf_text
+
+    with page.expect_download() as download_info:
+        page.locator("a[href$='/contents.xlsx']").click()
     saved = tmp_path / "contents.xlsx"
     download_info.value.save_as(saved)
     rows = [

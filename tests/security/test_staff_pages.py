@@ -78,6 +78,12 @@ def _pages(world) -> dict[str, tuple[str, str]]:
         "ingest upload": ("/staff/ingest/", ""),
         "batch A": ("/staff/ingest/batch/J001-B1/", "J001"),
         "batch B": ("/staff/ingest/batch/J002-B1/", "J002"),
+        "transfer register A": ("/staff/ingest/batch/J001-B1/register.pdf", "J001"),
+        "transfer register B": ("/staff/ingest/batch/J002-B1/register.pdf", "J002"),
+        "check report A": ("/staff/ingest/batch/J001-B1/report.xlsx", "J001"),
+        "check report B": ("/staff/ingest/batch/J002-B1/report.xlsx", "J002"),
+        "review register A": ("/staff/review/register.pdf?fonds=J001", "J001"),
+        "review register B": ("/staff/review/register.xlsx?fonds=J002", "J002"),
         "renumber A": (f"/staff/items/J001/item/{a.pk}/renumber/", "J001"),
         "renumber B": (f"/staff/items/J002/item/{b.pk}/renumber/", "J002"),
         "filing catalogue A": ("/staff/items/J001/catalogue.xlsx", "J001"),
@@ -114,6 +120,8 @@ MAY_OPEN = {
         "item fonds",
         "ingest upload",
         "batch",
+        "transfer register",
+        "check report",
         "renumber",
         "filing catalogue",
         "item form",
@@ -128,6 +136,7 @@ MAY_OPEN = {
         "review queue",
         "review item",
         "review file",
+        "review register",
         "filing catalogue",
     },
 }
@@ -140,6 +149,14 @@ def _xlsx_text(data: bytes) -> str:
 
     book = openpyxl.load_workbook(io.BytesIO(data))
     return "\n".join(str(c.value) for s in book for row in s.iter_rows() for c in row)
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    import pypdf
+
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
 def _sign_in(client, world, persona: str) -> None:
@@ -193,8 +210,10 @@ def test_no_staff_page_shows_a_record_of_a_fonds_the_persona_does_not_work_on(
     for page, (url, _page_fonds) in _pages(world).items():
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        if url.endswith(".xlsx") and response.status_code == 200:
+        if ".xlsx" in url and response.status_code == 200:
             body = _xlsx_text(body)
+        if ".pdf" in url and response.status_code == 200:
+            body = _pdf_text(body)
         body = body.decode() if isinstance(body, bytes) else body
         for code, record in world["closed"].items():
             if code != own:

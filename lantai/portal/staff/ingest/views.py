@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from lantai.accounts.decorators import staff_view
 from lantai.archive.models import Fonds, TransferBatch
+from lantai.describing import forms as printed
 from lantai.ingest import void
 from lantai.ingest.tasks import ingest_upload
 from lantai.ingest.worker import lease_note
+from lantai.portal.staff.printing import form_file
 from lantai.portal.upload_limit import limit_text
 
 VERDICTS = {True: _("通过"), False: _("未通过"), None: _("未执行")}
@@ -126,6 +129,27 @@ def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
     if batch.state == "accepted" and request.user.has_perm("archive.change_transferbatch"):
         context["void_plan"] = void.plan(request.user, batch.code)
     return render(request, "ingest/batch.html", context)
+
+
+def _batch(request: HttpRequest, code: str) -> TransferBatch:
+    scope = TransferBatch.objects.filter(fonds__in=Fonds.objects.assigned_to(request.user))
+    return get_object_or_404(scope.select_related("fonds"), code=code)
+
+
+@staff_view("archive.view_transferbatch")
+def batch_register(request: HttpRequest, code: str, fmt: str = "xlsx") -> HttpResponseBase:
+    """移交与接收登记表 of the batch, filled from it, with the signature lines."""
+    batch = _batch(request, code)
+    form = printed.transfer_register(batch, settings.ARCHIVE_NAME)
+    return form_file(request, form, fmt, f"{batch.code}-移交与接收登记表")
+
+
+@staff_view("archive.view_transferbatch")
+def batch_report(request: HttpRequest, code: str, fmt: str = "xlsx") -> HttpResponseBase:
+    """四性检测报告 of the batch, item by item."""
+    batch = _batch(request, code)
+    form = printed.check_report(batch, settings.ARCHIVE_NAME)
+    return form_file(request, form, fmt, f"{batch.code}-四性检测报告")
 
 
 class VoidForm(forms.Form):

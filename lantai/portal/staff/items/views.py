@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +31,7 @@ from lantai.describing import bulk as bulk_actions
 from lantai.describing import forms
 from lantai.describing import renumber as renumbering
 from lantai.portal.staff.items.filters import SORT_LABELS, ItemFilters
+from lantai.portal.staff.printing import form_file
 
 PER_PAGE = 50
 MAX_ID_DIGITS = 18  # below 2**63: every such number is a valid database integer
@@ -60,17 +61,13 @@ def _listed(request: HttpRequest, chosen: Fonds) -> tuple[ItemFilters, ItemQuery
 
 
 @describe_required
-def filing_catalogue(request: HttpRequest, fonds: str) -> HttpResponseBase:
-    """The 归档文件目录 of the records the list shows (same filters, same order), as XLSX."""
+def filing_catalogue(request: HttpRequest, fonds: str, fmt: str = "xlsx") -> HttpResponseBase:
+    """The 归档文件目录 of the records the list shows (same filters, same order), as XLSX or
+    PDF."""
     chosen = _assigned(request, fonds)
     _filters, items = _listed(request, chosen)
-    spool = forms.filing_catalogue(chosen, items.defer("text", "public_text").iterator(2000))
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{chosen.code}-归档文件目录.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    form = forms.filing_form(chosen, items.defer("text", "public_text").iterator(2000))
+    return form_file(request, form, fmt, f"{chosen.code}-归档文件目录")
 
 
 @describe_required

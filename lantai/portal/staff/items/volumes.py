@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -29,11 +29,11 @@ from lantai.describing import fields as rules
 from lantai.describing import forms as printed
 from lantai.describing import volumes as arrangement
 from lantai.portal.staff.items.views import MAX_ID_DIGITS, _assigned
+from lantai.portal.staff.printing import form_file
 
 view_required = staff_view("archive.view_volume")
 change_required = staff_view("archive.change_volume")
 add_required = staff_view("archive.add_volume")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE = 50
 
 
@@ -82,15 +82,11 @@ def volume_list(request: HttpRequest, fonds: str) -> HttpResponse:
 
 
 @view_required
-def volume_catalogue(request: HttpRequest, fonds: str) -> HttpResponseBase:
+def volume_catalogue(request: HttpRequest, fonds: str, fmt: str = "xlsx") -> HttpResponseBase:
     chosen = _assigned(request, fonds)
     volumes = Volume.objects.filter(fonds=chosen).annotate(item_count=Count("items"))
-    return FileResponse(
-        printed.volume_catalogue(chosen, volumes.order_by("ref_code").iterator(2000)),
-        as_attachment=True,
-        filename=f"{chosen.code}-案卷目录.xlsx",
-        content_type=XLSX,
-    )
+    form = printed.volume_catalogue_form(chosen, volumes.order_by("ref_code").iterator(2000))
+    return form_file(request, form, fmt, f"{chosen.code}-案卷目录")
 
 
 @require_POST
@@ -178,22 +174,16 @@ def change(request: HttpRequest, fonds: str, pk: int, action: str) -> HttpRespon
 
 
 @view_required
-def contents_sheet(request: HttpRequest, fonds: str, pk: int) -> HttpResponseBase:
+def contents_sheet(
+    request: HttpRequest, fonds: str, pk: int, fmt: str = "xlsx"
+) -> HttpResponseBase:
     _chosen, volume = _volume(request, fonds, pk)
-    return FileResponse(
-        printed.volume_contents(volume, arrangement.contents(volume)),
-        as_attachment=True,
-        filename=f"{volume.ref_code}-卷内文件目录.xlsx",
-        content_type=XLSX,
-    )
+    form = printed.contents_form(volume, arrangement.contents(volume))
+    return form_file(request, form, fmt, f"{volume.ref_code}-卷内文件目录")
 
 
 @view_required
-def note_sheet(request: HttpRequest, fonds: str, pk: int) -> HttpResponseBase:
+def note_sheet(request: HttpRequest, fonds: str, pk: int, fmt: str = "xlsx") -> HttpResponseBase:
     _chosen, volume = _volume(request, fonds, pk)
-    return FileResponse(
-        printed.note_sheet(volume, arrangement.contents(volume)),
-        as_attachment=True,
-        filename=f"{volume.ref_code}-备考表.xlsx",
-        content_type=XLSX,
-    )
+    form = printed.note_form(volume, arrangement.contents(volume))
+    return form_file(request, form, fmt, f"{volume.ref_code}-备考表")

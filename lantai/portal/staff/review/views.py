@@ -49,7 +49,10 @@ from lantai.accounts.decorators import staff_view
 from lantai.archive.domains import OPEN_STATUSES
 from lantai.archive.models import Fonds, Item
 from lantai.audit.chain import record
+from lantai.audit.models import AuditEvent
+from lantai.describing import forms as printed
 from lantai.portal.delivery import Mark
+from lantai.portal.staff.printing import form_file
 
 PER_PAGE = 50
 MAX_ID_DIGITS = 18  # below 2**63: every such number is a valid database integer
@@ -87,6 +90,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "total": sum(c["count"] for c in counts),
             "carry": urlencode({k: v for k, v in filters.items() if v}),
+            "my_fonds": Fonds.objects.assigned_to(request.user).order_by("code"),
+            "year_start": today.replace(month=1, day=1).isoformat(),
+            "today": today.isoformat(),
             **filters,
         },
     )
@@ -243,6 +249,37 @@ def review_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, gettext("已取消 %(count)s 项遮蔽") % {"count": len(ids)})
     return redirect("review-item", pk=item.pk)
+
+
+@review_required
+def review_register(request: HttpRequest, fmt: str = "xlsx") -> HttpResponseBase:
+    """开放审核登记表 of one fonds' decisions in a period (default: this year so far), each with
+    the reviewer who made it (from its audit event)."""
+    fonds = get_object_or_404(
+        Fonds.objects.assigned_to(request.user), code=request.GET.get("fonds", "").strip()[:32]
+    )
+    today = timezone.localdate()
+    since = _date(request.GET.get("since", "")) or today.replace(month=1, day=1)
+    until = _date(request.GET.get("until", "")) or today
+    start, end = _start_of(since), _start_of(until + datetime.timedelta(days=1))
+    items = (
+        Item.objects.of_fonds_for(request.user, fonds)
+        .exclude(open_status="unreviewed")
+        .filter(open_decided_at__gte=start, open_decided_at__lt=end)
+        .defer("text", "public_text")
+        .order_by("open_decided_at", "ref_code")
+    )
+    decisions = AuditEvent.objects.filter(
+        action="review_decision", object_type="archive.item", timestamp__gte=start
+    ).order_by("seq")
+    reviewers = {int(pk): actor for pk, actor in decisions.values_list("object_id", "actor")}
+    period = f"审核期间：{since.isoformat()} 至 {until.isoformat()}"
+    form = printed.review_register(fonds, items.iterator(2000), reviewers, period)
+    return form_file(request, form, fmt, f"{fonds.code}-开放审核登记表-{since}-{until}")
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def _ids(values: list[str]) -> list[int] | None:
