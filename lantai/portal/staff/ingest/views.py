@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lantai.accounts.decorators import staff_view
 from lantai.archive.models import Fonds, TransferBatch
-from lantai.describing import forms as printed
+from lantai.describing import registers as printed
 from lantai.ingest import void
 from lantai.ingest.tasks import ingest_upload
 from lantai.ingest.worker import lease_note

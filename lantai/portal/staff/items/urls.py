@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantai.portal.staff.items import record, views, volumes
+from lantai.portal.staff.items import record, scheme, views, volumes
 
 urlpatterns = [
     path("", views.fonds_list, name="items-fonds"),
@@ -14,6 +14,10 @@ urlpatterns = [
         name="items-catalogue-pdf",
     ),
     path("<str:fonds>/register/", record.register, name="items-register"),
+    path("<str:fonds>/series/", scheme.series_tree, name="series-tree"),
+    path("<str:fonds>/series/new/", scheme.series_add, name="series-add"),
+    path("<str:fonds>/series/<int:pk>/<str:action>/", scheme.series_change, name="series-change"),
+    path("<str:fonds>/about/", scheme.fonds_settings, name="fonds-settings"),
     path("<str:fonds>/item/<int:pk>/", record.edit, name="items-edit"),
     path("<str:fonds>/volumes/", volumes.volume_list, name="volumes-list"),
     path("<str:fonds>/volumes/catalogue.xlsx", volumes.volume_catalogue, name="volumes-catalogue"),

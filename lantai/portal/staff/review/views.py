@@ -50,7 +50,7 @@ from lantai.archive.domains import OPEN_STATUSES
 from lantai.archive.models import Fonds, Item
 from lantai.audit.chain import record
 from lantai.audit.models import AuditEvent
-from lantai.describing import forms as printed
+from lantai.describing import registers as printed
 from lantai.portal.delivery import Mark
 from lantai.portal.staff.printing import form_file
 
