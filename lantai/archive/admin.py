@@ -1,6 +1,13 @@
-"""Staff back office for the archival model (Django admin, Chinese first).
+"""The archival model in the Django admin: for the development superuser only.
 
 Decisions:
+
+- **No role reaches the records here** (issue 15): archivists and reviewers work in the portal's
+  staff pages (``/staff/items/``, ``/staff/review/``, ``/staff/ingest/``), which go through the
+  one access policy and audit every action; the three administrators read no record content at
+  all. Every archival model's admin therefore answers only a verified superuser, who exists in
+  development (production has none: ``createsuperuser`` is refused). The rules below still hold
+  for that superuser.
 
 - **Scoped by assigned fonds, everywhere:** every queryset, every foreign-key choice and every
   list filter is limited to the fonds the user is assigned to (``Fonds.staff``). The admin is
@@ -57,8 +64,29 @@ def scoped(model: type[models.Model], user) -> models.QuerySet:
 SCOPED_MODELS = (Fonds, Series, Volume, Item, TransferBatch, Component)
 
 
+def _superuser(request) -> bool:
+    user = request.user
+    verified = getattr(user, "is_verified", None)
+    return bool(user.is_active and user.is_superuser) and (verified is None or verified())
+
+
 class FondsScopedAdmin(admin.ModelAdmin):
-    """Querysets and foreign-key choices limited to the user's assigned fonds."""
+    """Superuser only; querysets and foreign-key choices limited to the user's assigned fonds."""
+
+    def has_module_permission(self, request) -> bool:
+        return _superuser(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _superuser(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args) -> bool:
+        return _superuser(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _superuser(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _superuser(request) and super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

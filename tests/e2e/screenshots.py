@@ -56,9 +56,9 @@ def take(out_dir: Path) -> list[Path]:
         reviewer = context(DESKTOP, "demo-reviewer", "/staff/review/")
         shoot(reviewer, "review-queue.png", "/staff/review/")
 
-        archivist = context(DESKTOP, "demo-archivist", "/admin/")
+        archivist = context(DESKTOP, "demo-archivist", "/staff/items/")
         shoot(archivist, "ingest-batch.png", f"/staff/ingest/batch/{_sample_batch(demo)}/")
-        shoot(archivist, "admin-items.png", "/admin/archive/item/")
+        shoot(archivist, "staff-items.png", "/staff/items/J001/")
         browser.close()
     return saved
 

@@ -35,9 +35,19 @@ def _messages(catalog) -> dict[tuple[str | None, str], str]:
     return {(m.context, m.id): m.string for m in catalog if m.id}
 
 
-def test_item_change_page_speaks_english_on_request(client, archivist, fonds):
+@pytest.fixture
+def operator(db):
+    """The development superuser: the only one the admin shows the archival model to."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        "operator", password="pw-Lantai-2026", is_staff=True, is_superuser=True
+    )
+
+
+def test_item_change_page_speaks_english_on_request(client, operator, fonds):
     item = make_item(fonds, title="关于道路改造的通知")
-    verified_login(client, archivist)
+    verified_login(client, operator)
     url = f"/admin/archive/item/{item.pk}/change/"
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     for label in ("Reference code", "Title", "Retention period", "Access status", "Creator"):
@@ -48,9 +58,9 @@ def test_item_change_page_speaks_english_on_request(client, archivist, fonds):
     assert "关于道路改造的通知" in body  # data stays as written
 
 
-def test_item_list_speaks_english_on_request(client, archivist, fonds):
+def test_item_list_speaks_english_on_request(client, operator, fonds):
     make_item(fonds, title="关于道路改造的通知")
-    verified_login(client, archivist)
+    verified_login(client, operator)
     body = client.get("/admin/archive/item/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     for label in ("Reference code", "Title", "Record category", "Access status", "Unreviewed"):
         assert label in body
@@ -59,17 +69,17 @@ def test_item_list_speaks_english_on_request(client, archivist, fonds):
     assert "档号" not in body
 
 
-def test_admin_index_uses_english_plurals(client, archivist):
-    verified_login(client, archivist)
+def test_admin_index_uses_english_plurals(client, operator):
+    verified_login(client, operator)
     body = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Records" in body  # the archive app
     assert "Items" in body
     assert "档案（件）" not in body
 
 
-def test_item_pages_stay_chinese_by_default(client, archivist, fonds):
+def test_item_pages_stay_chinese_by_default(client, operator, fonds):
     item = make_item(fonds)
-    verified_login(client, archivist)
+    verified_login(client, operator)
     change = client.get(f"/admin/archive/item/{item.pk}/change/").content.decode()
     listing = client.get("/admin/archive/item/").content.decode()
     for body in (change, listing):

@@ -46,7 +46,12 @@ class Command(LantaiCommand):
         for line in startup_lines():
             console.print(f"提示：{line}", highlight=False, soft_wrap=True)
         base = f"http://127.0.0.1:{options['port']}"
-        pages = (("公众门户", "/"), ("工作人员登录", "/account/login/"), ("业务后台", "/admin/"))
+        pages = (
+            ("公众门户", "/"),
+            ("工作人员登录", "/account/login/"),
+            ("著录整理", "/staff/items/"),
+            ("开放审核", "/staff/review/"),
+        )
         for label, path in pages:
             console.print(f"{label}：{base}{path}", highlight=False, soft_wrap=True)
         console.print(
