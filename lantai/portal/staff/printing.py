@@ -52,6 +52,11 @@ def form_file(request: HttpRequest, form: PrintedForm, fmt: str, stem: str) -> H
             as_xlsx(form), as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX
         )
     rows = list(islice(form.rows, PDF_MAX_ROWS + 1))
+    # Stop the rows' generator now: it may hold a server-side cursor (PostgreSQL), which must
+    # be closed inside this request's transaction, not whenever it is garbage-collected.
+    close = getattr(form.rows, "close", None)
+    if close is not None:
+        close()
     if len(rows) > PDF_MAX_ROWS:
         message = gettext("超过 %(max)s 行的表格不生成 PDF：请缩小筛选范围，或下载 XLSX 后打印") % {
             "max": PDF_MAX_ROWS
