@@ -7,7 +7,6 @@ check is itself an audit event, so trying many values is visible in the log.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -15,16 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from lantai.audit.chain import record
-from lantai.audit.digests import check_event
+from lantai.audit.forms import CheckValueForm, audited_check
 from lantai.audit.models import AuditEvent
-
-
-class CheckValueForm(forms.Form):
-    field = forms.CharField(label=_("字段名"), max_length=64, help_text=_("如 title、description"))
-    value = forms.CharField(
-        label=_("待核对的取值"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
 @admin.register(AuditEvent)
@@ -56,15 +47,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         form = CheckValueForm(request.POST or None)
         outcome = None
         if request.method == "POST" and form.is_valid():
-            field, value = form.cleaned_data["field"].strip(), form.cleaned_data["value"]
-            outcome = check_event(event, field, value)
-            record(
-                "audit_value_checked",
-                object_type="audit.auditevent",
-                object_id=str(event.seq),
-                object_repr=f"#{event.seq}",
-                detail={"field": field, "matched": sorted(k for k, v in outcome.items() if v)},
-            )
+            outcome = audited_check(event, form.cleaned_data["field"], form.cleaned_data["value"])
         context = {
             **self.admin_site.each_context(request),
             "title": _("核对取值"),

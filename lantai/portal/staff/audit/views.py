@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantai.accounts.decorators import staff_view
 from lantai.audit.chain import record
-from lantai.audit.digests import check_event
+from lantai.audit.forms import CheckValueForm, audited_check
 from lantai.audit.labels import ACTION_LABELS, action_label
 from lantai.audit.models import AuditEvent
 from lantai.audit.verify import verify
@@ -142,28 +142,13 @@ def _csv(events: QuerySet[AuditEvent]) -> StreamingHttpResponse:
     return response
 
 
-class CheckValueForm(forms.Form):
-    field = forms.CharField(label=_("字段名"), max_length=64, help_text=_("如 title、description"))
-    value = forms.CharField(
-        label=_("待核对的取值"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 @auditor_required
 def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
     event = get_object_or_404(AuditEvent, seq=seq)
     form = CheckValueForm(request.POST or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
-        field, value = form.cleaned_data["field"].strip(), form.cleaned_data["value"]
-        outcome = check_event(event, field, value)
-        record(
-            "audit_value_checked",
-            object_type="audit.auditevent",
-            object_id=str(event.seq),
-            object_repr=f"#{event.seq}",
-            detail={"field": field, "matched": sorted(k for k, v in outcome.items() if v)},
-        )
+        outcome = audited_check(event, form.cleaned_data["field"], form.cleaned_data["value"])
     context = {
         **_row(event),
         "detail": json.dumps(event.detail, ensure_ascii=False, indent=2, sort_keys=True),
