@@ -35,6 +35,7 @@ import io
 import logging
 import math
 import warnings
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -49,6 +50,7 @@ from pypdf.generic import (
     PdfObject,
 )
 
+from lantai.access.pdfpages import Box, mask_image
 from lantai.env import env_str
 
 log = logging.getLogger(__name__)
@@ -172,16 +174,20 @@ def watermark_image(
     archive: str,
     max_side: int = 1600,
     format: str | None = None,
+    regions: Sequence[Box] = (),
 ) -> bytes:
     """A scaled, watermarked derivative of ``src`` as JPEG (or PNG for images with alpha).
 
     ``format`` forces ``"JPEG"`` or ``"PNG"``. Metadata is not copied to the derivative.
+    ``regions`` are painted over before scaling (see :mod:`lantai.access.pdfpages`).
     """
     if not 16 <= max_side <= MAX_SIDE_LIMIT:
         raise WatermarkError(f"max_side 应在 16 到 {MAX_SIDE_LIMIT} 之间（不提供原图）")
     if format is not None and format.upper() not in ("JPEG", "PNG"):
         raise WatermarkError(f"不支持的输出格式「{format}」：应为 JPEG 或 PNG")
     image = _open_image(src, max_side)
+    if regions:
+        mask_image(image, regions)
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
     out_format = (format or ("PNG" if has_alpha else "JPEG")).upper()

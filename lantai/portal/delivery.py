@@ -7,8 +7,9 @@ and footer (web captures are never served as live HTML, so their scripts never r
 delivery is an audit event, which is also what utilisation statistics count.
 
 What the copy shows comes from :func:`lantai.access.publication.rendition_for`: a masked item
-is delivered, to anyone outside its fonds's staff, as its masked text (images and PDFs cannot
-be masked), and the file name in ``Content-Disposition`` is the masked name too. PDFs are
+is delivered, to anyone outside its fonds's staff, as its masked text, unless the reviewer drew
+regions on the file (:mod:`lantai.access.regions`): then as the image or PDF with those regions
+burnt in. The file name in ``Content-Disposition`` is the masked name too. PDFs are
 rebuilt page by page (see ``watermark_pdf``): what was never reviewed does not travel along.
 """
 
@@ -25,7 +26,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from lantai.access.pdfpages import PageError, redact_pdf
 from lantai.access.publication import Rendition, full_rendition, public_rendition
+from lantai.access.regions import boxes_by_page
 from lantai.access.watermark import WatermarkError, watermark_image, watermark_pdf, watermark_text
 from lantai.archive.models import Component, Item
 from lantai.archive.visibility import sees_unredacted
@@ -62,18 +65,23 @@ def _copy(component: Component, viewer: str, size: int, full: bool) -> tuple[byt
     path = Path(settings.STORAGE_DIR) / component.stored_path
     mark = Mark(viewer=viewer, when=timezone.localtime(), archive=settings.ARCHIVE_NAME)
     stem = shown.file_stem(component)
-    if item.is_redacted and not full:
-        # Images and PDFs cannot be masked: a masked item is delivered as its masked text.
+    regions = {} if full else boxes_by_page(component)
+    if item.is_redacted and not full and not regions:
+        # Without regions drawn on it, an image or PDF cannot be masked for the words: a
+        # masked item's file is delivered as its masked text.
         text = watermark_text(shown.body, **mark)
         return text.encode("utf-8"), "text/plain; charset=utf-8", f"{stem}.txt"
     if component.mime_type in IMAGE_TYPES:
         return (
-            watermark_image(path, max_side=size, format="JPEG", **mark),
+            watermark_image(path, max_side=size, format="JPEG", regions=regions.get(1, ()), **mark),
             "image/jpeg",
             f"{stem}.jpg",
         )
     if component.mime_type == "application/pdf":
-        return watermark_pdf(path, **mark), "application/pdf", f"{stem}.pdf"
+        source: Path | bytes = path
+        if regions:
+            source = redact_pdf(path, regions, rasterise_all=item.is_redacted)
+        return watermark_pdf(source, **mark), "application/pdf", f"{stem}.pdf"
     text = _text_of(component)
     return watermark_text(text, **mark).encode("utf-8"), "text/plain; charset=utf-8", f"{stem}.txt"
 
@@ -93,7 +101,7 @@ def deliver(request: HttpRequest, ref_code: str, component_id: int) -> HttpRespo
     size = 1600 if request.GET.get("size") != "small" else 800
     try:
         content, content_type, name = _copy(component, viewer_name(request), size, full)
-    except (WatermarkError, OSError):
+    except (WatermarkError, PageError, OSError):
         raise Http404("该文件暂不能提供利用副本") from None
     record(
         "deliver",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from lantai.access import catalogue
 from lantai.access.publication import full_rendition, public_rendition
+from lantai.access.regions import active_regions
 from lantai.archive.models import Fonds, Item
 from lantai.archive.visibility import sees_unredacted
 
@@ -54,6 +55,17 @@ def open_catalogue(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+def _staff_links(user, item: Item) -> dict[str, bool]:
+    """Which staff pages of this record the signed-in user works in: found by search, a record
+    is edited or reviewed from its own page (the staff pages check again)."""
+    if not user.is_authenticated or not Fonds.objects.assigned_to(user).filter(pk=item.fonds_id):
+        return {}
+    return {
+        "edit": user.has_perm("archive.change_item"),
+        "review": user.has_perm("archive.review_item"),
+    }
+
+
 @require_safe
 def item_detail(request: HttpRequest, ref_code: str) -> HttpResponseBase:
     visible = Item.objects.visible_to(request.user)
@@ -67,17 +79,21 @@ def item_detail(request: HttpRequest, ref_code: str) -> HttpResponseBase:
         raise Http404
     full = sees_unredacted(request.user, item)
     shown = full_rendition(item) if full else public_rendition(item)
+    # A file of a masked item is offered only with regions drawn on it (lantai.access.regions):
+    # without them its copy would be the masked text, which the page shows already.
     files = [
-        {"component": c, "name": shown.file_name(c)}
+        {"component": c, "name": shown.file_name(c), "regions": bool(active_regions(c))}
         for c in item.components.all()
         if c.role == "master"
     ]
+    if not full:
+        files = [f for f in files if f["regions"] or not item.is_redacted]
     context = {
         "item": item,
         "shown": shown,
         "display_text": shown.body,
-        # Masters of a masked item cannot be masked: only its masked text copy is delivered.
         "files": files,
-        "files_deliverable": full or not item.is_redacted,
+        "regions_masked": not full and any(f["regions"] for f in files),
+        "staff_links": _staff_links(request.user, item),
     }
     return render(request, "portal/item.html", context)

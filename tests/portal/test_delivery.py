@@ -117,3 +117,69 @@ def test_staff_of_the_fonds_get_the_pdf_under_its_own_name(client, fonds, archiv
     response = client.get(f"/item/{quote(item.ref_code)}/file/{component.pk}")
     assert response["Content-Type"] == "application/pdf"
     assert f"{NAME}任职通知.pdf" in unquote(response["Content-Disposition"])
+
+
+# --- 区域遮蔽: regions drawn by the reviewer are burnt into the public copy ---
+
+
+def _median(image: Image.Image, box: tuple[int, int, int, int]) -> int:
+    from PIL import ImageStat
+
+    return int(ImageStat.Stat(image.convert("L").crop(box)).median[0])
+
+
+def test_the_public_copy_of_a_photo_has_its_regions_blacked_out(client, photo):
+    from lantai.access.regions import add_regions, parse_regions
+
+    photo.open_status = "open"
+    photo.save()
+    component = Component.objects.get(item=photo, role="master")
+    add_regions(component, parse_regions("1 0 0 50 50", 1), "涉及个人肖像")
+    image = Image.open(io.BytesIO(client.get(url(photo)).content))
+    width, height = image.size
+    assert _median(image, (0, 0, width // 2 - 2, height // 2 - 2)) < 40
+    assert _median(image, (width // 2 + 2, height // 2 + 2, width, height)) > 120
+
+
+def test_a_masked_records_pdf_with_regions_is_delivered_as_pdf_without_a_text_layer(
+    client, fonds, settings
+):
+    from pypdf import PdfReader
+
+    from lantai.access.regions import add_regions, parse_regions
+
+    item, component = _masked_pdf_item(fonds, settings)
+    add_regions(component, parse_regions("1 10 10 80 10", 1), "涉及个人姓名")
+    page = client.get(f"/item/{quote(item.ref_code)}").content.decode()
+    assert "以黑色方块标示" in page and f"/file/{component.pk}" in page
+    response = client.get(f"/item/{quote(item.ref_code)}/file/{component.pk}")
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "UNMASKED PDF LAYER" not in text
+    assert NAME not in unquote(response["Content-Disposition"])
+
+
+def test_a_masked_records_file_without_regions_is_not_offered_as_a_file(client, fonds, settings):
+    item, component = _masked_pdf_item(fonds, settings)
+    page = client.get(f"/item/{quote(item.ref_code)}").content.decode()
+    assert f"/file/{component.pk}" not in page and "以黑色方块标示" not in page
+
+
+def test_staff_of_another_fonds_get_the_regions_and_staff_of_the_fonds_the_original(
+    client, fonds, other_fonds, archivist, settings
+):
+    from pypdf import PdfReader
+
+    from lantai.access.regions import add_regions, parse_regions
+    from tests.factories import make_user
+
+    item, component = _masked_pdf_item(fonds, settings)
+    add_regions(component, parse_regions("1 10 10 80 10", 1), "涉及个人姓名")
+    link = f"/item/{quote(item.ref_code)}/file/{component.pk}"
+    verified_login(client, make_user("outsider", "archivist", fonds=[other_fonds]))
+    outsider = PdfReader(io.BytesIO(client.get(link).content))
+    assert "UNMASKED PDF LAYER" not in outsider.pages[0].extract_text()
+    client.logout()
+    verified_login(client, archivist)
+    own = PdfReader(io.BytesIO(client.get(link).content))
+    assert "UNMASKED PDF LAYER" in own.pages[0].extract_text()

@@ -55,6 +55,18 @@ def world(fonds, other_fonds, settings, tmp_path):
             mime_type="video/mp4",
             sha256=f"{code:0>64}",
         )
+        # …and a scanned PDF, whose pages the reviewers draw masked regions on.
+        from tests.access.test_watermark import pdf_bytes
+
+        (settings.STORAGE_DIR / f"{code}.pdf").write_bytes(pdf_bytes(pages=1, text=item.title))
+        Component.objects.create(
+            item=item,
+            original_name=f"data/{code}.pdf",
+            stored_path=f"{code}.pdf",
+            size=1,
+            mime_type="application/pdf",
+            sha256=f"{code:1>64}",
+        )
     # Each fonds' closed record filed in a volume titled after it: the volume pages show both.
     filed = {
         code: volumes.build(users[f"archivist_{ab}"], item.fonds, [item.pk], f"{item.title}卷")
@@ -66,6 +78,8 @@ def world(fonds, other_fonds, settings, tmp_path):
 def _pages(world) -> dict[str, tuple[str, str]]:
     """page name → (URL, the fonds whose record it shows; "" for a page of no one fonds)."""
     a, b = world["closed"]["J001"], world["closed"]["J002"]
+    video = {x: x.components.get(mime_type="video/mp4").pk for x in (a, b)}
+    pdf = {x: x.components.get(mime_type="application/pdf").pk for x in (a, b)}
     return {
         "item list A": ("/staff/items/J001/", "J001"),
         "item list B": ("/staff/items/J002/", "J002"),
@@ -73,8 +87,12 @@ def _pages(world) -> dict[str, tuple[str, str]]:
         "review queue": ("/staff/review/", ""),
         "review item A": (f"/staff/review/item/{a.pk}/", "J001"),
         "review item B": (f"/staff/review/item/{b.pk}/", "J002"),
-        "review file A": (f"/staff/review/item/{a.pk}/file/{a.components.get().pk}/", "J001"),
-        "review file B": (f"/staff/review/item/{b.pk}/file/{b.components.get().pk}/", "J002"),
+        "review file A": (f"/staff/review/item/{a.pk}/file/{video[a]}/", "J001"),
+        "review file B": (f"/staff/review/item/{b.pk}/file/{video[b]}/", "J002"),
+        "review page A": (f"/staff/review/item/{a.pk}/file/{pdf[a]}/page/1.jpg", "J001"),
+        "review page B": (f"/staff/review/item/{b.pk}/file/{pdf[b]}/page/1.jpg", "J002"),
+        "review pdf A": (f"/staff/review/item/{a.pk}/file/{pdf[a]}/", "J001"),
+        "review pdf B": (f"/staff/review/item/{b.pk}/file/{pdf[b]}/", "J002"),
         "ingest upload": ("/staff/ingest/", ""),
         "batch A": ("/staff/ingest/batch/J001-B1/", "J001"),
         "batch B": ("/staff/ingest/batch/J002-B1/", "J002"),
@@ -142,6 +160,8 @@ MAY_OPEN = {
         "review queue",
         "review item",
         "review file",
+        "review page",
+        "review pdf",
         "review register",
         "fonds details",
         "filing catalogue",
@@ -219,8 +239,11 @@ def test_no_staff_page_shows_a_record_of_a_fonds_the_persona_does_not_work_on(
         body = b"".join(response.streaming_content) if response.streaming else response.content
         if ".xlsx" in url and response.status_code == 200:
             body = _xlsx_text(body)
-        if ".pdf" in url and response.status_code == 200:
+        if (".pdf" in url or page.startswith("review pdf")) and response.status_code == 200:
             body = _pdf_text(body)
+        if url.endswith(".jpg"):  # a page image: no text to look for, but it must be refused
+            assert response.status_code in (200, 302, 403, 404), (persona, page)
+            continue
         body = body.decode() if isinstance(body, bytes) else body
         for code, record in world["closed"].items():
             if code != own:

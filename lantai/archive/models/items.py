@@ -218,6 +218,10 @@ class Component(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     sm3 = models.CharField("SM3", max_length=64, blank=True)
     page_count = models.PositiveIntegerField(_("页数"), null=True, blank=True)
+    # 区域遮蔽: rectangles a reviewer masked on this file's pages (fractions of the page), one
+    # entry per rectangle, never deleted: a lifted one keeps ``removed_at`` (see
+    # lantai.access.regions). The public copy of a masked image or PDF page is built from them.
+    regions = models.JSONField(_("遮蔽区域"), default=list, blank=True)
     created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
 
     class Meta:

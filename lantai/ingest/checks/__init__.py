@@ -161,15 +161,25 @@ def manual_result(code: str, passed: bool, note: str, operator: str) -> CheckRes
 def run_checks(submission: Submission, context: CheckContext | None = None) -> list[CheckResult]:
     """Run every automatable item, fold in reading problems and manual results; in code order."""
     from lantai.ingest.checks import authenticity, integrity, security, usability
+
+    items = [
+        check for module in (authenticity, integrity, usability, security) for check in module.ITEMS
+    ]
+    return run_items(submission, items, context)
+
+
+Check = Callable[[Submission, CheckContext], CheckResult]
+
+
+def run_items(
+    submission: Submission, items: Iterable[Check], context: CheckContext | None = None
+) -> list[CheckResult]:
+    """Run the given items only (数字化挂接 checks content, not a catalogue), the same way."""
     from lantai.preservation.fixity import digest_files
 
     context = context or CheckContext()
     digest_files(submission, workers=context.workers)
-    results = [
-        check(submission, context)
-        for module in (authenticity, integrity, usability, security)
-        for check in module.ITEMS
-    ]
+    results = [check(submission, context) for check in items]
     results = _fold_problems(submission, results) + list(context.manual)
     results = [_mark_required(r, context.required) for r in results]
     return sorted(results, key=lambda r: tuple(int(p) for p in r.code.split("-")))

@@ -83,7 +83,9 @@ def matches(path: Path) -> bool:
     )
 
 
-def read(path: Path) -> Submission:
+def unpack(path: Path) -> tuple[Submission, Path | None]:
+    """Unpack the archive safely: (the outer submission with any problems, the folder it was
+    unpacked to, or None when it was refused). Also used by 数字化挂接."""
     temp = Path(tempfile.mkdtemp(prefix="lantai-zip-"))
     outer = Submission(KIND, path, cleanup=[temp])
     try:
@@ -93,7 +95,7 @@ def read(path: Path) -> Submission:
     except _Refused as refused:
         outer.problems.append(refused.problem)
         shutil.rmtree(temp, ignore_errors=True)
-        return outer
+        return outer, None
     except OSError as error:
         if error.errno in (errno.ENOSPC, errno.EDQUOT):
             shutil.rmtree(temp, ignore_errors=True)
@@ -104,15 +106,20 @@ def read(path: Path) -> Submission:
             code="3-4",
         )
         outer.close()
-        return outer
+        return outer, None
     except (zipfile.BadZipFile, EOFError) as error:
         outer.problem(f"压缩包损坏，无法解压（{error}）：请重新打包", file=path.name, code="3-4")
         outer.close()
-        return outer
+        return outer, None
     if outer.problems:  # unsafe members: ingest nothing from this archive
         outer.close()
-        return outer
-    return _delegate(outer, temp)
+        return outer, None
+    return outer, temp
+
+
+def read(path: Path) -> Submission:
+    outer, temp = unpack(path)
+    return outer if temp is None else _delegate(outer, temp)
 
 
 def _check_archive(archive: zipfile.ZipFile, name: str) -> None:

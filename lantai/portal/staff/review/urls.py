@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantai.portal.staff.review import views
+from lantai.portal.staff.review import regions, views
 
 urlpatterns = [
     path("", views.review_queue, name="review-queue"),
@@ -10,4 +10,14 @@ urlpatterns = [
     path("register.pdf", views.review_register, {"fmt": "pdf"}, name="review-register-pdf"),
     path("item/<int:pk>/unmask/", views.review_unmask, name="review-unmask"),
     path("item/<int:pk>/file/<int:component_id>/", views.review_file, name="review-file"),
+    path(
+        "item/<int:pk>/file/<int:component_id>/page/<int:page>.jpg",
+        regions.page_image,
+        name="review-page",
+    ),
+    path(
+        "item/<int:pk>/file/<int:component_id>/unmask/",
+        regions.unmask_regions,
+        name="review-unmask-regions",
+    ),
 ]

@@ -14,6 +14,8 @@ Decisions recorded here:
   reviewers of the record's fonds reach and which records a ``staff_view`` audit event per file.
 - After a decision on the record's page the reviewer moves to the next record of the queue
   (same filters), so a day's review is a run of pages, not a return to the list each time.
+- Rectangles masked on images and PDF pages (区域遮蔽) are drawn on the workbench and sent with
+  the decision (:mod:`lantai.portal.staff.review.regions`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from lantai.access.pdfpages import PageError, redact_pdf
 from lantai.access.queue import grouped_flags, next_in_queue, queue_counts, queue_for
+from lantai.access.regions import boxes_by_page
 from lantai.access.review import (
     DECISIONS,
     MASKED_FIELDS,
@@ -45,7 +49,6 @@ from lantai.access.review import (
     remove_masks,
 )
 from lantai.access.watermark import WatermarkError, watermark_image, watermark_pdf
-from lantai.accounts.decorators import staff_view
 from lantai.archive.domains import OPEN_STATUSES
 from lantai.archive.models import Fonds, Item
 from lantai.audit.chain import record
@@ -53,23 +56,16 @@ from lantai.audit.models import AuditEvent
 from lantai.describing import registers as printed
 from lantai.portal.delivery import Mark
 from lantai.portal.staff.printing import form_file
+from lantai.portal.staff.review import regions
+from lantai.portal.staff.review.scope import own_items, parse_ids, review_required
 
 PER_PAGE = 50
-MAX_ID_DIGITS = 18  # below 2**63: every such number is a valid database integer
-review_required = staff_view("archive.review_item")
 FILTERS = ("fonds", "year", "series")
 IMAGE_TYPES = {"image/jpeg", "image/tiff", "image/png", "image/gif", "image/webp"}
 
 
 def _filters(source) -> dict[str, str]:
     return {key: source.get(key, "").strip()[:20] for key in FILTERS}
-
-
-def _own_items(user):
-    """Records of the reviewer's own fonds: the unmasked record, its masks and originals are
-    for them only (a reviewer of another fonds sees the public copy)."""
-    items = Item.objects.visible_to(user).select_related("fonds", "series")
-    return items.filter(fonds__in=Fonds.objects.assigned_to(user))
 
 
 @review_required
@@ -100,17 +96,18 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @review_required
 def review_item(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(_own_items(request.user), pk=pk)
+    item = get_object_or_404(own_items(request.user), pk=pk)
     from lantai.access.publication import public_rendition
 
     filters = _filters(request.GET)
+    files = _originals(item, regions.editors(item, request.GET))
     return render(
         request,
         "review/item.html",
         {
             "item": item,
             "flags": grouped_flags(item),
-            "files": _originals(item),
+            "files": files,
             "filters": filters,
             "carry": urlencode({k: v for k, v in filters.items() if v}),
             "decisions": _decisions(),
@@ -123,8 +120,9 @@ def review_item(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _originals(item: Item) -> list[dict[str, object]]:
-    """The record's stored originals, each with how the workbench shows it."""
+def _originals(item: Item, editors: dict[int, dict]) -> list[dict[str, object]]:
+    """The record's stored originals, each with how the workbench shows it (and, for images
+    and PDFs, the region editor of :func:`regions.editors`)."""
     shown = []
     for component in item.components.filter(role="master").order_by("id"):
         mime = component.mime_type or ""
@@ -138,17 +136,19 @@ def _originals(item: Item) -> list[dict[str, object]]:
             kind = "audio"
         else:
             kind = "other"
-        shown.append({"file": component, "kind": kind})
+        shown.append({"file": component, "kind": kind, "editor": editors.get(component.pk)})
     return shown
 
 
 @review_required
 def review_file(request: HttpRequest, pk: int, component_id: int) -> HttpResponseBase:
     """One original of a record under review, inline: images and PDFs watermarked with the
-    reviewer's name, audio and video as stored (a player needs the file itself)."""
-    item = get_object_or_404(_own_items(request.user), pk=pk)
+    reviewer's name, audio and video as stored (a player needs the file itself). ``?public=1``
+    shows an image or PDF with its regions burnt in, as the public copy has them."""
+    item = get_object_or_404(own_items(request.user), pk=pk)
     component = get_object_or_404(item.components.filter(role="master"), pk=component_id)
     path = Path(settings.STORAGE_DIR) / component.stored_path
+    boxes = boxes_by_page(component) if request.GET.get("public") == "1" else {}
     mark = Mark(
         viewer=request.user.get_username(),
         when=timezone.localtime(),
@@ -158,16 +158,21 @@ def review_file(request: HttpRequest, pk: int, component_id: int) -> HttpRespons
     try:
         if mime in IMAGE_TYPES:
             response: HttpResponseBase = HttpResponse(
-                watermark_image(path, max_side=1600, format="JPEG", **mark),
+                watermark_image(
+                    path, max_side=1600, format="JPEG", regions=boxes.get(1, ()), **mark
+                ),
                 content_type="image/jpeg",
             )
         elif mime == "application/pdf":
-            response = HttpResponse(watermark_pdf(path, **mark), content_type="application/pdf")
+            source: Path | bytes = path
+            if boxes:
+                source = redact_pdf(path, boxes, rasterise_all=item.is_redacted)
+            response = HttpResponse(watermark_pdf(source, **mark), content_type="application/pdf")
         elif mime.startswith(("video/", "audio/")):
             response = FileResponse(path.open("rb"), content_type=mime)
         else:
             raise Http404(gettext("该文件不能在审核台显示，请查看提取文本"))
-    except (WatermarkError, OSError):
+    except (WatermarkError, PageError, OSError):
         raise Http404(gettext("该文件暂不能显示")) from None
     record(
         "staff_view",
@@ -183,7 +188,7 @@ def review_file(request: HttpRequest, pk: int, component_id: int) -> HttpRespons
 @review_required
 def review_decide(request: HttpRequest) -> HttpResponse:
     back = _next(request)
-    ids = _ids(request.POST.getlist("items"))
+    ids = parse_ids(request.POST.getlist("items"))
     if ids is None:
         messages.error(
             request,
@@ -205,6 +210,8 @@ def review_decide(request: HttpRequest) -> HttpResponse:
     try:
         with transaction.atomic():
             for item in visible:
+                if len(ids) == 1:  # regions are drawn on the record's own page only
+                    regions.apply(regions.from_decision(item, request.POST), reason)
                 if terms:
                     item = add_masks(item, terms, reason)
                 decide(item, decision, reason, again, request.POST.get("opinion", ""))
@@ -238,8 +245,8 @@ def _advance(request: HttpRequest, decided: Item) -> HttpResponse:
 @review_required
 def review_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     """Lift masks of one item: a decision of its own, with a reason (audited)."""
-    item = get_object_or_404(_own_items(request.user), pk=pk)
-    ids = _ids(request.POST.getlist("masks"))
+    item = get_object_or_404(own_items(request.user), pk=pk)
+    ids = parse_ids(request.POST.getlist("masks"))
     try:
         if not ids:
             raise ReviewError(gettext("请选择要取消的遮蔽"))
@@ -280,14 +287,6 @@ def review_register(request: HttpRequest, fmt: str = "xlsx") -> HttpResponseBase
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
-def _ids(values: list[str]) -> list[int] | None:
-    """The ids as integers, or None when any is not 1–18 ASCII digits."""
-    cleaned = [v.strip() for v in values]
-    if any(not (v.isascii() and v.isdigit() and len(v) <= MAX_ID_DIGITS) for v in cleaned):
-        return None
-    return [int(v) for v in cleaned]
 
 
 def _next(request: HttpRequest) -> str:
