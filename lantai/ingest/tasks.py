@@ -26,3 +26,22 @@ def ingest_upload(
     finally:
         if cleanup:
             shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
+@task()
+def attach_upload(
+    path: str, fonds_code: str, append: bool, check_only: bool, actor: str, cleanup: bool = True
+) -> dict:
+    """Run :func:`lantai.ingest.attach.run.attach` on uploaded scans; returns its report."""
+    from lantai.ingest.attach.run import attach
+    from lantai.ingest.batch import IngestError
+
+    try:
+        with acting_as(actor):
+            report = attach(path, fonds_code=fonds_code, append=append, check_only=check_only)
+        return report.as_json()
+    except IngestError as error:
+        return {"status": "error", "error": str(error)}
+    finally:
+        if cleanup:
+            shutil.rmtree(Path(path).parent, ignore_errors=True)

@@ -222,6 +222,16 @@ class Component(models.Model):
     # entry per rectangle, never deleted: a lifted one keeps ``removed_at`` (see
     # lantai.access.regions). The public copy of a masked image or PDF page is built from them.
     regions = models.JSONField(_("遮蔽区域"), default=list, blank=True)
+    # The 数字化挂接 batch that attached this file to an earlier record (lantai.ingest.attach);
+    # empty for a file that came with its record (the record's own batch).
+    batch = models.ForeignKey(
+        "archive.TransferBatch",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("挂接批次"),
+        related_name="attached_files",
+    )
     created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
 
     class Meta:

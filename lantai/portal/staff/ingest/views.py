@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lantai.accounts.decorators import staff_view
-from lantai.archive.models import Fonds, TransferBatch
+from lantai.archive.models import Fonds, Item, TransferBatch
 from lantai.describing import registers as printed
 from lantai.ingest import void
-from lantai.ingest.tasks import ingest_upload
+from lantai.ingest.tasks import attach_upload, ingest_upload
 from lantai.ingest.worker import lease_note
 from lantai.portal.staff.printing import form_file
 from lantai.portal.upload_limit import limit_text
@@ -98,12 +98,19 @@ def _task_in_scope(user, result) -> bool:
     return Fonds.objects.assigned_to(user).filter(code=fonds_code).exists()
 
 
+def _result(task_id: str):
+    """The task's result, whether a transfer (接收进馆) or scans (数字化挂接)."""
+    for kind in (ingest_upload, attach_upload):
+        try:
+            return kind.get_result(task_id)
+        except Exception:
+            continue
+    raise Http404(_("没有这个接收任务"))
+
+
 @staff_view("archive.view_transferbatch")
 def task_status(request: HttpRequest, task_id: str) -> HttpResponse:
-    try:
-        result = ingest_upload.get_result(task_id)
-    except Exception:
-        raise Http404(_("没有这个接收任务")) from None
+    result = _result(task_id)
     if not _task_in_scope(request.user, result):
         raise Http404(_("没有这个接收任务"))  # the same answer as for a task that does not exist
     if result.is_finished:
@@ -125,8 +132,11 @@ def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
         for check in batch.report
     ]
     items = batch.items.order_by("ref_code")[:500]
+    if batch.source_kind == "attach":  # 数字化挂接: the records its files were attached to
+        items = Item.objects.filter(components__batch=batch).distinct().order_by("ref_code")[:500]
     context = {"batch": batch, "checks": checks, "items": items, "void_plan": None}
-    if batch.state == "accepted" and request.user.has_perm("archive.change_transferbatch"):
+    may_void = request.user.has_perm("archive.change_transferbatch")
+    if batch.state == "accepted" and batch.source_kind != "attach" and may_void:
         context["void_plan"] = void.plan(request.user, batch.code)
     return render(request, "ingest/batch.html", context)
 
