@@ -29,8 +29,16 @@ def due_condition(today: datetime.date) -> Q:
 
 
 def queue_for(
-    user: Any, today: datetime.date, *, fonds: str = "", year: str = "", series: str = ""
+    user: Any,
+    today: datetime.date,
+    *,
+    fonds: str = "",
+    year: str = "",
+    series: str = "",
+    stage: str = "",
 ) -> QuerySet[Item]:
+    """Records due for review in the user's fonds; ``stage`` ``first`` keeps those without a
+    初审 opinion, ``second`` those whose opinion waits for the 复审 (two-step fonds)."""
     due = due_condition(today) | Q(review_proposed_at__isnull=False)
     # Through the access predicate (a voided batch's records are in no one's queue), and of
     # the user's own fonds only (the public's open records are not unreviewed anyway).
@@ -45,6 +53,10 @@ def queue_for(
         items = items.filter(series__path__startswith=path)
     if year.isdigit():
         items = items.filter(year=int(year))
+    if stage == "first":
+        items = items.filter(review_first={})
+    elif stage == "second":
+        items = items.exclude(review_first={})
     return items.select_related("fonds").order_by("year", "ref_code").distinct()
 
 

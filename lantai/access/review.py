@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantai.archive.domains import OPEN_STATUSES
-from lantai.archive.models import Item
+from lantai.archive.models import Fonds, Item
 from lantai.audit.chain import record
 
 DECISIONS = ("open", "controlled", "closed")
@@ -34,7 +34,7 @@ class ReviewError(ValueError):
     pass
 
 
-def _shown(item: Item) -> str:
+def shown_as(item: Item) -> str:
     """How review events name the item: ref code and the public (masked) title."""
     from lantai.access.publication import public_rendition
 
@@ -53,19 +53,14 @@ def propose(item: Item, reason: str) -> Item:
         record(
             "review_proposed",
             obj=item,
-            object_repr=_shown(item),
+            object_repr=shown_as(item),
             detail={"reason": item.review_proposal},
         )
     return item
 
 
-def decide(
-    item: Item,
-    decision: str,
-    reason: str,
-    review_again: datetime.date | None = None,
-    opinion: str = "",
-) -> Item:
+def check_decision(decision: str, reason: str, review_again: datetime.date | None) -> None:
+    """A decision's code, reason and re-review date as every step of a review requires them."""
     if decision not in DECISIONS:
         raise ReviewError(
             f"审核结论「{decision}」无效："
@@ -78,6 +73,43 @@ def decide(
             f"复审日期 {review_again.isoformat()} 早于今天：复审日期应为今天或以后的日期"
             "（审核时间由系统记录，不能倒签）"
         )
+
+
+def two_step(item: Item) -> bool:
+    """Whether the item's fonds reviews in two steps (初审 → 复审), as stored now."""
+    return Fonds.objects.filter(pk=item.fonds_id, review_steps=2).exists()
+
+
+def decide(
+    item: Item,
+    decision: str,
+    reason: str,
+    review_again: datetime.date | None = None,
+    opinion: str = "",
+) -> Item:
+    """A one-step decision, in force at once. A fonds with the two-step chain refuses it: there
+    a decision is a 初审 opinion (:func:`lantai.access.chain.first_review`) until another
+    reviewer approves it."""
+    check_decision(decision, reason, review_again)
+    if two_step(item):
+        raise ReviewError(
+            f"全宗 {item.fonds.code} 实行两级审核（初审 → 复审）：请提交初审意见，"
+            "由另一位审核员复审后生效"
+        )
+    return record_decision(item, decision, reason, review_again, opinion)
+
+
+def record_decision(
+    item: Item,
+    decision: str,
+    reason: str,
+    review_again: datetime.date | None = None,
+    opinion: str = "",
+    steps: dict | None = None,
+) -> Item:
+    """Put a decision in force (checked by the caller: :func:`decide`, or the chain's
+    approval, whose ``steps`` name the 初审 and 复审 and go into the event)."""
+    check_decision(decision, reason, review_again)
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)
         previous = item.open_status
@@ -85,13 +117,14 @@ def decide(
         item.open_reason = reason.strip()
         item.open_decided_at = timezone.now()
         item.review_again = review_again
+        item.review_first = {}
         if opinion.strip():
             item.joint_opinion = opinion.strip()
         item.save()
         record(
             "review_decision",
             obj=item,
-            object_repr=_shown(item),
+            object_repr=shown_as(item),
             detail={
                 "from": previous,
                 "to": decision,
@@ -99,6 +132,7 @@ def decide(
                 "reason": item.open_reason,
                 "review_again": review_again.isoformat() if review_again else None,
                 "joint_opinion": opinion.strip() or None,
+                **({"steps": steps} if steps else {}),
             },
         )
     return item
@@ -210,7 +244,7 @@ def add_masks(item: Item, terms: list[str], reason: str) -> Item:
         record(
             "redaction",
             obj=item,
-            object_repr=_shown(item),
+            object_repr=shown_as(item),
             detail={
                 "masks": [m["id"] for m in added],
                 "fields": sorted({f for m in added for f in m["fields"]}),
@@ -264,7 +298,7 @@ def remove_masks(item: Item, mask_ids: list[int], reason: str) -> Item:
         record(
             "redaction_removed",
             obj=item,
-            object_repr=_shown(item),
+            object_repr=shown_as(item),
             detail={"masks": sorted(mask_ids), "reason": reason.strip()},
         )
     return item

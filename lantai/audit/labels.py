@@ -44,6 +44,9 @@ ACTION_LABELS = {
     "volume_items_removed": _("卷内取件"),
     "volume_reordered": _("卷内排序"),
     "fonds_number_width": _("档号位数"),
+    "fonds_review_steps": _("开放审核流程"),
+    "review_first": _("初审意见"),
+    "review_returned": _("退回初审"),
     "audit_value_checked": _("核对取值"),
     "audit_verified": _("校验审计日志"),
 }

@@ -31,9 +31,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantai.archive import domains
-from lantai.archive.models import Fonds, Item, Series
+from lantai.archive.models import Fonds, Item, Series, Volume
 from lantai.audit.chain import record
 from lantai.audit.digests import shown
+from lantai.describing import volumes
+from lantai.describing.selection import BulkError, selection
 from lantai.search import outbox
 
 ACTIONS = {
@@ -43,13 +45,9 @@ ACTIONS = {
     "add_topics": "添加主题词",
     "remove_topics": "移除主题词",
     "series": "移入类别",
+    "volume": "移入案卷",
     "propose": "提出提前开放审核建议",
 }
-MAX_ITEMS = 1000  # one page of a bulk plan a person can still read
-
-
-class BulkError(ValueError):
-    """The action cannot be planned or applied as asked; the message says why, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,12 @@ class Plan:
 
 
 def _plain(value: Any) -> Any:
-    return value.pk if isinstance(value, Series) else value
+    return value.pk if isinstance(value, (Series, Volume)) else value
+
+
+def _audited(value: Any) -> Any:
+    """A value as the audit event names it: a volume by its 案卷档号, a series by its id."""
+    return value.ref_code if isinstance(value, Volume) else _plain(value)
 
 
 def terms_of(text: str) -> list[str]:
@@ -87,32 +90,23 @@ def terms_of(text: str) -> list[str]:
     return list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
 
 
-def selection(user: Any, fonds: Fonds, ids: Sequence[int], *, lock: bool = False) -> list[Item]:
-    """The selected records, all of them in ``fonds`` and visible to ``user``, or BulkError."""
-    if not ids:
-        raise BulkError("请先勾选要批量修改的档案")
-    if len(set(ids)) > MAX_ITEMS:
-        raise BulkError(f"一次最多批量修改 {MAX_ITEMS} 件，请缩小筛选范围后分批进行")
-    if not Fonds.objects.assigned_to(user).filter(pk=fonds.pk).exists():
-        raise BulkError("只能批量修改你所分管全宗中的档案")
-    items = Item.objects.of_fonds_for(user, fonds).filter(pk__in=set(ids)).order_by("ref_code")
-    if lock:  # the records themselves (PostgreSQL cannot lock the nullable side of a join)
-        items = items.select_for_update(of=("self",))
-    found = list(items.select_related("series"))
-    if len(found) != len(set(ids)):
-        raise BulkError("所选档案中有不属于本全宗或你无权查看的记录，本次未作任何修改")
-    return found
-
-
 def plan(user: Any, fonds: Fonds, ids: Sequence[int], action: str, value: str) -> Plan:
     """What ``action`` with ``value`` would change on the selected records; nothing is written."""
+    _may(user, action)
     return _plan(selection(user, fonds, ids), fonds, action, value)
+
+
+def _may(user: Any, action: str) -> None:
+    if action == "volume" and not user.has_perm("archive.change_volume"):
+        raise BulkError("你没有整理案卷的权限，不能把档案移入案卷")
 
 
 def _plan(items: list[Item], fonds: Fonds, action: str, value: str) -> Plan:
     if action not in ACTIONS:
         raise BulkError("未知的批量操作，请从列表中选择")
     new_value = _target(action, value, fonds)
+    if action == "volume":
+        _same_class(new_value, [i for i in items if i.volume_id != new_value.pk])
     result = Plan(action, fonds)
     for item in items:
         changes = _changes(item, action, new_value)
@@ -138,16 +132,26 @@ def _target(action: str, value: str, fonds: Fonds) -> Any:
         if not terms:
             raise BulkError("请填写主题词，多个主题词用逗号或顿号分隔")
         return terms
-    if action == "series":
-        node = Series.objects.filter(fonds=fonds, code=value).first()
-        if node is None:
-            raise BulkError(f"本全宗没有类别号「{value}」，请检查后重新输入")
-        return node
+    if action in ("series", "volume"):
+        return _place(action, value, fonds)
     if action == "propose" and not value:
         raise BulkError("提前开放审核建议必须写明理由")
     if action == "creator" and len(value) > 500:
         raise BulkError("责任者不能超过 500 个字符")
     return value
+
+
+def _place(action: str, value: str, fonds: Fonds) -> Series | Volume:
+    """The 类别 (by 类别号) or 案卷 (by 案卷档号) of the fonds that records move into."""
+    if action == "series":
+        node = Series.objects.filter(fonds=fonds, code=value).first()
+        if node is None:
+            raise BulkError(f"本全宗没有类别号「{value}」，请检查后重新输入")
+        return node
+    found = Volume.objects.filter(fonds=fonds, ref_code=value).first()
+    if found is None:
+        raise BulkError(f"本全宗没有案卷档号「{value}」，请从案卷目录中复制案卷档号")
+    return found
 
 
 def _changes(item: Item, action: str, value: Any) -> dict[str, tuple[Any, Any]]:
@@ -162,6 +166,8 @@ def _changes(item: Item, action: str, value: Any) -> dict[str, tuple[Any, Any]]:
         return {"topics": (item.topics, topics)} if topics != item.topics else {}
     if action == "series":
         return {"series": (item.series, value)} if item.series_id != value.pk else {}
+    if action == "volume":
+        return {"volume": (item.volume, value)} if item.volume_id != value.pk else {}
     # propose: only records still awaiting review, not yet proposed
     if item.open_status != "unreviewed" or item.review_proposed_at is not None:
         return {}
@@ -172,6 +178,7 @@ def apply(
     user: Any, fonds: Fonds, ids: Sequence[int], action: str, value: str, fingerprint: str
 ) -> Plan:
     """Apply the plan the user confirmed (``fingerprint``), in one transaction and one event."""
+    _may(user, action)
     with transaction.atomic():
         items = selection(user, fonds, ids, lock=True)
         planned = _plan(items, fonds, action, value)
@@ -189,7 +196,7 @@ def apply(
                 "count": len(planned.changed),
                 "items": {
                     c.item.ref_code: {
-                        k: [shown(label, _key(k), _plain(o)), shown(label, _key(k), _plain(n))]
+                        k: [shown(label, _key(k), _audited(o)), shown(label, _key(k), _audited(n))]
                         for k, (o, n) in c.changes.items()
                     }
                     for c in planned.changed
@@ -201,10 +208,27 @@ def apply(
 
 
 def _key(name: str) -> str:
-    return "series_id" if name == "series" else name
+    return f"{name}_id" if name in ("series", "volume") else name
+
+
+def _same_class(volume: Volume, items: list[Item]) -> None:
+    """Records moved into a volume share its class (门类, 年度, 保管期限, 机构（问题）)."""
+    own = (volume.category, volume.year or 0, volume.retention, volume.org_code)
+    other = [i.ref_code for i in items if volume.category and volumes.item_class(i) != own]
+    if other:
+        codes = "、".join(other[:5]) + ("等" if len(other) > 5 else "")
+        raise BulkError(
+            f"{codes} 与案卷 {volume.ref_code}（{volumes.class_code(*own)}）的门类、年度、"
+            "保管期限或机构（问题）不同，不能移入该卷；请只勾选同一类别的档案"
+        )
 
 
 def _write(planned: Plan) -> None:
+    if planned.action == "volume":
+        target = planned.changed[0].changes["volume"][1] if planned.changed else None
+        if target is not None:
+            volumes.file_into(target, [c.item for c in planned.changed])
+        return
     fields: set[str] = set()
     now = timezone.now()
     for change in planned.changed:

@@ -109,11 +109,24 @@ def remove(fonds: Fonds, series_id: int) -> str:
 
 
 def describe(
-    fonds: Fonds, *, name: str, archive_name: str, description: str, is_public: bool
+    fonds: Fonds,
+    *,
+    name: str,
+    archive_name: str,
+    description: str,
+    is_public: bool,
+    review_steps: int | None = None,
 ) -> Fonds:
+    """The fonds' description and settings (the review process as
+    :meth:`Fonds.review_steps_refusal` allows)."""
     name = " ".join(name.split())
     if not name:
         raise SchemeError("全宗名称不能为空")
+    if review_steps is not None:
+        refusal = fonds.review_steps_refusal(review_steps)
+        if refusal:
+            raise SchemeError(refusal)
+        fonds.review_steps = review_steps
     fonds.name = name[:200]
     fonds.archive_name = " ".join(archive_name.split())[:200]
     fonds.description = description.strip()

@@ -29,8 +29,8 @@ from django.db import transaction
 
 from lantai.archive.models import Fonds, Item, RefCodeCounter, Volume
 from lantai.audit.chain import record
-from lantai.describing.bulk import BulkError, selection
 from lantai.describing.fields import FieldError, plain
+from lantai.describing.selection import BulkError, selection
 
 NUMBER_WIDTH = 3  # 案卷号 as in DA/T 13's examples (001); wider once a class passes 999
 MAX_TITLE = 500
@@ -181,6 +181,21 @@ def add(user: Any, volume: Volume, codes: Sequence[str]) -> list[Item]:
             detail={"volume": volume.ref_code, "items": [i.ref_code for i in items]},
         )
     return items
+
+
+def file_into(volume: Volume, items: list[Item]) -> None:
+    """Put ``items`` (already checked: the user's, of the volume's class) at the end of
+    ``volume`` in the given order, taking each out of the volume it was in, whose remaining
+    records close up. No audit event: the caller (a bulk action) records one for all."""
+    volume = Volume.objects.select_for_update().get(pk=volume.pk)
+    left = {i.volume_id for i in items if i.volume_id is not None} - {volume.pk}
+    last = len(contents(volume))
+    for offset, item in enumerate(items, 1):
+        Item.objects.filter(pk=item.pk).update(volume=volume, volume_position=last + offset)
+    for old in Volume.objects.select_for_update().filter(pk__in=left).order_by("pk"):
+        _renumber(old, [i.pk for i in contents(old)])
+        _recount(old)
+    _recount(volume)
 
 
 def remove(user: Any, volume: Volume, ids: Sequence[int]) -> int:

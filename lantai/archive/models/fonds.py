@@ -12,6 +12,8 @@ from django.utils.translation import pgettext_lazy
 from lantai.archive import refcode
 from lantai.archive.visibility import fonds_condition
 
+REVIEW_STEPS = [(1, _("一级审核")), (2, _("两级审核（初审 → 复审）"))]
+
 
 class FondsQuerySet(models.QuerySet):
     def assigned_to(self, user) -> FondsQuerySet:
@@ -33,6 +35,12 @@ class Fonds(models.Model):
         _("档号模板"), max_length=200, default=refcode.DEFAULT_TEMPLATE
     )
     number_width = models.PositiveSmallIntegerField(_("件号位数"), default=4)
+    review_steps = models.PositiveSmallIntegerField(
+        _("开放审核流程"),
+        choices=REVIEW_STEPS,
+        default=1,
+        help_text=_("两级审核时，初审意见须经另一位审核员复审后才生效"),
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("分管人员"),
@@ -54,6 +62,20 @@ class Fonds(models.Model):
     @property
     def grammar(self) -> refcode.Grammar:
         return refcode.Grammar(self.refcode_template, self.number_width)
+
+    def review_steps_refusal(self, steps: int) -> str:
+        """Why the review process may not become ``steps`` now ("" when it may). Going back
+        from the two-step chain to one step waits until no 初审 opinion is pending: it would
+        otherwise be approved under a rule the fonds no longer has, or silently lost."""
+        if steps not in (1, 2):
+            return "开放审核流程无效：应为 1（一级审核）或 2（两级审核）"
+        waiting = self.items.exclude(review_first={}).count() if steps == 1 else 0
+        if waiting:
+            return (
+                f"全宗 {self.code} 有 {waiting} 件初审意见等待复审："
+                "请先在审核台复审或退回，再改为一级审核"
+            )
+        return ""
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -160,6 +160,9 @@ class Item(models.Model):
     review_proposed_at = models.DateTimeField(_("提前审核建议时间"), null=True, blank=True)
     review_proposal = models.TextField(_("提前审核建议理由"), blank=True)
     joint_opinion = models.TextField(_("移交单位意见"), blank=True)
+    review_first = models.JSONField(
+        _("待复审的初审意见"), default=dict, blank=True
+    )  # {decision, reason, review_again, opinion, by, at} while a two-step review waits
     text = models.TextField(_("提取文本"), blank=True)
     # 遮蔽 (redaction): character spans of ``text`` a reviewer masked, and the text the public
     # gets instead (search, snippets, item page, copies). Empty when nothing is masked.

@@ -107,7 +107,12 @@ def test_closing_the_fonds_catalogue_takes_its_records_off_the_public_search(
     apply_outbox()
     assert client.get("/api/search", {"q": "道路通知"}).json()["total"] == 1
     verified_login(client, archivist)
-    form = {"name": fonds.name, "archive_name": "兰台区档案馆", "description": "区政府办公室全宗"}
+    form = {
+        "name": fonds.name,
+        "archive_name": "兰台区档案馆",
+        "description": "区政府办公室全宗",
+        "review_steps": "1",
+    }
     client.post("/staff/items/J001/about/", form)  # is_public unticked
     fonds = Fonds.objects.get(pk=fonds.pk)
     assert fonds.is_public is False and fonds.description == "区政府办公室全宗"

@@ -6,6 +6,10 @@ width (``…-10000``, or ``…-00001`` in a new group). Narrowing is refused, si
 already issued may not fit it. The counters are per group and hold plain integers, so they
 carry on unchanged, and 1-8 finds a re-sent code at either width (``Grammar.spellings``). The
 change is one audit event (``fonds_number_width``) with the old and new width.
+
+``fonds set J001 --review-steps 2`` switches the fonds to the two-step review chain (初审 →
+复审); back to 1 is refused while 初审 opinions wait (``Fonds.review_steps_refusal``). One
+``fonds_review_steps`` event.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from lantai.cli_base import LantaiCommand
 class Command(LantaiCommand):
     help = (
         "全宗管理：fonds add CODE NAME 建立全宗；fonds list 列出全宗；"
-        "fonds set CODE --number-width N 加宽件号位数"
+        "fonds set CODE --number-width N 加宽件号位数；"
+        "fonds set CODE --review-steps 1|2 一级或两级开放审核"
     )
 
     def add_arguments(self, parser) -> None:
@@ -38,8 +43,12 @@ class Command(LantaiCommand):
         sub.add_parser("list", help="列出全宗").add_argument("--json", action="store_true")
         change = sub.add_parser("set", help="修改全宗设置：加宽件号位数（已有档号不变）")
         change.add_argument("code", help="全宗号，如 J001")
+        change.add_argument("--number-width", type=int, help="新的件号位数（只能加宽，最多 8）")
         change.add_argument(
-            "--number-width", type=int, required=True, help="新的件号位数（只能加宽，最多 8）"
+            "--review-steps",
+            type=int,
+            choices=(1, 2),
+            help="开放审核流程：1 一级审核，2 两级审核（初审 → 复审，由两位审核员完成）",
         )
 
     def handle(self, *args, **options) -> None:
@@ -67,6 +76,28 @@ class Command(LantaiCommand):
         )
 
     def set(self, options: dict) -> None:
+        if options["number_width"] is None and options["review_steps"] is None:
+            raise CommandError("请指定要修改的设置：--number-width N 或 --review-steps 1|2")
+        if options["review_steps"] is not None:
+            self.set_review_steps(options["code"].strip().upper(), options["review_steps"])
+        if options["number_width"] is not None:
+            self.set_width(options)
+
+    def set_review_steps(self, code: str, steps: int) -> None:
+        with transaction.atomic():
+            fonds = Fonds.objects.select_for_update().filter(code=code).first()
+            if fonds is None:
+                raise CommandError(f"全宗 {code} 不存在：可用 lantai fonds list 查看")
+            refusal = fonds.review_steps_refusal(steps)
+            if refusal:
+                raise CommandError(refusal)
+            old = fonds.review_steps
+            Fonds.objects.filter(pk=fonds.pk).update(review_steps=steps)
+            record("fonds_review_steps", obj=fonds, detail={"from": old, "to": steps})
+        label = "两级审核（初审 → 复审）" if steps == 2 else "一级审核"
+        self.stdout.write(f"全宗 {code} 的开放审核流程：{label}")
+
+    def set_width(self, options: dict) -> None:
         code, width = options["code"].strip().upper(), options["number_width"]
         with transaction.atomic():
             fonds = Fonds.objects.select_for_update().filter(code=code).first()

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lantai.accounts.decorators import staff_view
-from lantai.archive.models import Item, Series
+from lantai.archive.models import Fonds, Item, Series
+from lantai.archive.models.fonds import REVIEW_STEPS
 from lantai.describing import scheme
 from lantai.portal.staff.items.views import _assigned
 
@@ -127,6 +128,12 @@ class FondsForm(forms.Form):
         required=False,
         help_text=_("关闭后，本全宗的任何档案都不对公众展示"),
     )
+    review_steps = forms.TypedChoiceField(
+        label=_("开放审核流程"),
+        choices=REVIEW_STEPS,
+        coerce=int,
+        help_text=Fonds._meta.get_field("review_steps").help_text,
+    )
 
 
 @fonds_required
@@ -138,6 +145,7 @@ def fonds_settings(request: HttpRequest, fonds: str) -> HttpResponse:
         "archive_name": chosen.archive_name,
         "description": chosen.description,
         "is_public": chosen.is_public,
+        "review_steps": chosen.review_steps,
     }
     if request.method == "POST" and not may_change:
         raise PermissionDenied

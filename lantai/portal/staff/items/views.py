@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from lantai.accounts.decorators import staff_view
 from lantai.archive.domains import CATEGORIES, OPEN_STATUSES, RETENTION
-from lantai.archive.models import Fonds, Item, Series
+from lantai.archive.models import Fonds, Item, Series, Volume
 from lantai.archive.models.items import ItemQuerySet
 from lantai.describing import bulk as bulk_actions
 from lantai.describing import forms
@@ -165,6 +165,8 @@ def _plan_rows(planned: bulk_actions.Plan) -> list[dict[str, object]]:
             return "、".join(str(v) for v in value)
         if isinstance(value, Series):
             return f"{value.code} {value.name}"
+        if isinstance(value, Volume):
+            return f"{value.ref_code} {value.title}"
         return "" if value is None else str(value)
 
     return [

@@ -37,6 +37,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from lantai.access.chain import first_review
 from lantai.access.pdfpages import PageError, redact_pdf
 from lantai.access.queue import grouped_flags, next_in_queue, queue_counts, queue_for
 from lantai.access.regions import boxes_by_page
@@ -47,6 +48,7 @@ from lantai.access.review import (
     add_masks,
     decide,
     remove_masks,
+    two_step,
 )
 from lantai.access.watermark import WatermarkError, watermark_image, watermark_pdf
 from lantai.archive.domains import OPEN_STATUSES
@@ -56,11 +58,12 @@ from lantai.audit.models import AuditEvent
 from lantai.describing import registers as printed
 from lantai.portal.delivery import Mark
 from lantai.portal.staff.printing import form_file
+from lantai.portal.staff.review import chain as chain_view
 from lantai.portal.staff.review import regions
 from lantai.portal.staff.review.scope import own_items, parse_ids, review_required
 
 PER_PAGE = 50
-FILTERS = ("fonds", "year", "series")
+FILTERS = ("fonds", "year", "series", "stage")
 IMAGE_TYPES = {"image/jpeg", "image/tiff", "image/png", "image/gif", "image/webp"}
 
 
@@ -116,6 +119,8 @@ def review_item(request: HttpRequest, pk: int) -> HttpResponse:
                 for m in item.masks or []
             ],
             "public": public_rendition(item),
+            "two_step": two_step(item),
+            "pending": chain_view.pending(item, request.user),
         },
     )
 
@@ -207,6 +212,8 @@ def review_decide(request: HttpRequest) -> HttpResponse:
         messages.error(request, gettext("请选择你所分管全宗中的档案"))
         return redirect(back)
     terms = [t for t in request.POST.get("mask", "").replace("，", ",").split(",") if t.strip()]
+    opinion = request.POST.get("opinion", "")
+    first = 0
     try:
         with transaction.atomic():
             for item in visible:
@@ -214,15 +221,27 @@ def review_decide(request: HttpRequest) -> HttpResponse:
                     regions.apply(regions.from_decision(item, request.POST), reason)
                 if terms:
                     item = add_masks(item, terms, reason)
-                decide(item, decision, reason, again, request.POST.get("opinion", ""))
+                if two_step(item):  # the decision waits for a second reviewer (复审)
+                    first_review(item, decision, reason, again, opinion)
+                    first += 1
+                else:
+                    decide(item, decision, reason, again, opinion)
     except ReviewError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            gettext("已记录 %(count)s 件的审核结论：%(decision)s")
-            % {"count": len(ids), "decision": gettext(OPEN_STATUSES[decision])},
-        )
+        label = gettext(OPEN_STATUSES[decision])
+        if len(ids) - first:
+            messages.success(
+                request,
+                gettext("已记录 %(count)s 件的审核结论：%(decision)s")
+                % {"count": len(ids) - first, "decision": label},
+            )
+        if first:
+            messages.success(
+                request,
+                gettext("已提交 %(count)s 件的初审意见（%(decision)s），等待另一位审核员复审")
+                % {"count": first, "decision": label},
+            )
         if request.POST.get("advance") and len(ids) == 1:
             return _advance(request, visible.get())
     return redirect(back)
@@ -279,10 +298,23 @@ def review_register(request: HttpRequest, fmt: str = "xlsx") -> HttpResponseBase
     decisions = AuditEvent.objects.filter(
         action="review_decision", object_type="archive.item", timestamp__gte=start
     ).order_by("seq")
-    reviewers = {int(pk): actor for pk, actor in decisions.values_list("object_id", "actor")}
+    reviewers = {
+        int(pk): _reviewers(actor, detail)
+        for pk, actor, detail in decisions.values_list("object_id", "actor", "detail")
+    }
     period = f"审核期间：{since.isoformat()} 至 {until.isoformat()}"
     form = printed.review_register(fonds, items.iterator(2000), reviewers, period)
     return form_file(request, form, fmt, f"{fonds.code}-开放审核登记表-{since}-{until}")
+
+
+def _reviewers(actor: str, detail: dict) -> str:
+    """Who decided: the reviewer, or in the two-step chain both (初审 and 复审)."""
+    steps = (detail or {}).get("steps")
+    if not steps:
+        return actor
+    first = printed.person(steps.get("first", {}).get("by") or "")
+    second = printed.person(steps.get("second", {}).get("by") or actor)
+    return f"{first}（初审）、{second}（复审）"
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
