@@ -7,7 +7,9 @@ them and SIGKILLs the process there:
 - ``LANTAI_FAULT_KILL_AFTER=N``: once N items of an ingest are written, before that chunk
   commits (``ingest.chunk_written``);
 - ``LANTAI_FAULT_KILL_AT=after-commit``: right after a batch is marked accepted, before its
-  bags are published and indexed (``ingest.accepted``).
+  bags are published and indexed (``ingest.accepted``);
+- ``LANTAI_FAULT_KILL_AT=version-written``: a new package version is in place on disk, before
+  the transaction registering it commits (``package.version_written``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 
 from lantai import faultpoints
 
-MOMENTS = {"after-commit": "ingest.accepted"}
+MOMENTS = {"after-commit": "ingest.accepted", "version-written": "package.version_written"}
 
 
 def kill_at_the_chosen_moment(point: str, facts: dict) -> None:

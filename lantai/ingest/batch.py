@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantai import faultpoints
+from lantai.archive.description import description_of
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
 from lantai.archive.visibility import held_condition
 from lantai.audit.anchors import bag_info_head
@@ -54,6 +55,8 @@ from lantai.ingest.report import IngestReport
 from lantai.ingest.sources import open_submission
 from lantai.preservation import storage
 from lantai.preservation.aip import AipBatch, BagOptions
+from lantai.preservation.models import PackageVersion
+from lantai.preservation.packages import first_version
 from lantai.preservation.premis import check_events
 from lantai.search import outbox
 from lantai.sip.errors import (  # noqa: F401 (IngestError, ServerFault re-exported)
@@ -355,6 +358,7 @@ def _store_chunk(
             source,
             {
                 "identifier": item.ref_code,
+                "description": description_of(item),
                 "texts": texts.texts,
                 "events": receiving.events,
                 "bag_info": bag_info,
@@ -365,8 +369,10 @@ def _store_chunk(
     components = list(zip(items, receiving.aips.write_all(jobs, AIP_WORKERS), strict=True))
     faultpoints.reached("ingest.chunk_written", written=start + len(chunk))
     Item.objects.bulk_create(items, batch_size=500)
-    Component.objects.bulk_create(
-        [c for item, aip in components for c in build_components(item, aip, batch.code)],
+    files = {item.pk: build_components(item, aip, batch.code) for item, aip in components}
+    Component.objects.bulk_create([c for cs in files.values() for c in cs], batch_size=1000)
+    PackageVersion.objects.bulk_create(
+        [first_version(item, aip, batch.code, files[item.pk]) for item, aip in components],
         batch_size=1000,
     )
     record_many(

@@ -29,6 +29,7 @@ from django.utils import timezone
 from lantai.archive.models import Component, Fonds, Item, RefCodeCounter, TransferBatch
 from lantai.audit.chain import record
 from lantai.preservation import storage
+from lantai.preservation.models import PackageOutbox, PackageVersion
 from lantai.search.models import SearchOutbox
 
 
@@ -45,6 +46,9 @@ def abort(batch: TransferBatch, reason: str) -> None:
         components = Component.objects.filter(item__batch=batch)
         removed_components = components._raw_delete(components.db)
         SearchOutbox.objects.filter(item_id__in=ids).delete()
+        PackageOutbox.objects.filter(item_id__in=ids).delete()
+        first = PackageVersion.objects.filter(item__batch=batch)  # their ingest bags go too
+        first._raw_delete(first.db)
         removed_items = items._raw_delete(items.db)
         reset, kept = [], []
         for group, (before, after) in sorted(batch.counters.items()):

@@ -86,6 +86,7 @@ class StoredFile:
 class Aip:
     path: Path
     files: list[StoredFile]
+    metadata_sha256: str = ""  # of ``data/metadata.json``: the next version chains to it
 
     @property
     def originals(self) -> list[StoredFile]:
@@ -101,9 +102,11 @@ class BagOptions(TypedDict, total=False):
     """What a bag holds besides the item's files: ``identifier`` is the item's 档号 (allocated
     by the caller), ``texts`` maps an original file's name to its extracted text, ``events``
     are PREMIS-style dicts recorded before packaging (the writer adds its own), ``bag_info``
-    extra ``bag-info.txt`` lines."""
+    extra ``bag-info.txt`` lines, ``description`` the record's description snapshot
+    (:mod:`lantai.archive.description`) that later versions are compared with."""
 
     identifier: Required[str]
+    description: dict[str, object] | None
     texts: dict[str, str] | None
     events: list[dict[str, str]] | None
     bag_info: dict[str, str] | None
@@ -118,14 +121,14 @@ def write_aip(target: Path, item: SubmittedItem, **options: Unpack[BagOptions]) 
     target = Path(target)
     temp = _temp_for(target)
     try:
-        files = _fill(temp, item, options, durable=True)
+        files, metadata_sha256 = _fill(temp, item, options, durable=True)
         fsync_tree(temp)
         os.rename(temp, target)
         fsync_dir(target.parent)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    return Aip(target, files)
+    return Aip(target, files, metadata_sha256)
 
 
 class AipBatch:
@@ -157,8 +160,8 @@ class AipBatch:
         temp = _temp_for(target)
         self.pending.append((temp, target))
         self.targets.add(target)
-        files = _fill(temp, item, options, durable=False)
-        return Aip(target, files)
+        files, metadata_sha256 = _fill(temp, item, options, durable=False)
+        return Aip(target, files, metadata_sha256)
 
     def write_all(
         self, jobs: list[tuple[Path, SubmittedItem, BagOptions]], workers: int = 4
@@ -179,8 +182,8 @@ class AipBatch:
 
         def fill(index: int) -> Aip:
             target, item, options = jobs[index]
-            files = _fill(temps[index], item, options, durable=False)
-            return Aip(Path(target), files)
+            files, metadata_sha256 = _fill(temps[index], item, options, durable=False)
+            return Aip(Path(target), files, metadata_sha256)
 
         if workers <= 1 or len(jobs) <= 1:
             return [fill(i) for i in range(len(jobs))]
@@ -218,17 +221,20 @@ def _temp_for(target: Path) -> Path:
 
 def _fill(
     temp: Path, item: SubmittedItem, options: BagOptions, *, durable: bool
-) -> list[StoredFile]:
+) -> tuple[list[StoredFile], str]:
     identifier = options["identifier"]
     writer = _Writer(temp, durable)
     files = _write_payload(writer, item, options.get("texts") or {})
     now = premis.now()
     events = [*(options.get("events") or []), premis.packaging_event(now)]
     record = _metadata(item, identifier, files, events)
+    if options.get("description"):
+        record["description"] = options["description"]
     text = json.dumps(record, ensure_ascii=False, indent=2)
-    files.append(writer.text(METADATA_NAME, text, "metadata"))
+    metadata = writer.text(METADATA_NAME, text, "metadata")
+    files.append(metadata)
     _write_tags(writer, files, identifier, now, options.get("bag_info") or {})
-    return [f for f in files if f.role != "metadata"]
+    return [f for f in files if f.role != "metadata"], metadata.sha256
 
 
 class _Writer:

@@ -6,3 +6,11 @@ class PreservationConfig(AppConfig):
     name = "lantai.preservation"
     label = "preservation"
     verbose_name = _("长期保存")
+
+    def ready(self) -> None:
+        from lantai.cli_base import command_finished, command_starting
+        from lantai.preservation import packages
+
+        packages.connect()
+        command_starting.connect(packages.command_starting, dispatch_uid="lantai.packages.start")
+        command_finished.connect(packages.command_finished, dispatch_uid="lantai.packages.end")

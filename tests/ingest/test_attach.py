@@ -48,8 +48,14 @@ def paper(fonds):
 
 
 def _stored_files(settings) -> list[Path]:
+    """Files received into the store (the records' description-only packages under
+    ``versions/`` are not scans)."""
     root = Path(settings.STORAGE_DIR)
-    return [p for p in root.rglob("*") if p.is_file() and p.name != "ingest.lock"]
+    return [
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.name != "ingest.lock" and "versions" not in p.relative_to(root).parts
+    ]
 
 
 def test_scans_named_by_refcode_are_attached_in_page_order(tmp_path, paper, settings, monkeypatch):

@@ -13,6 +13,9 @@ Decisions:
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +29,7 @@ from lantai.archive.visibility import held_condition
 from lantai.describing import records
 from lantai.portal.staff.items.editing import PART_NAMES, ItemForm, RegisterForm
 from lantai.portal.staff.items.views import _assigned
+from lantai.preservation.packages import history
 
 change_required = staff_view("archive.change_item")
 add_required = staff_view("archive.add_item")
@@ -56,7 +60,13 @@ def edit(request: HttpRequest, fonds: str, pk: int) -> HttpResponse:
     return render(
         request,
         "items/edit.html",
-        {"fonds": chosen, "item": item, "form": form, "files": _files(chosen, item)},
+        {
+            "fonds": chosen,
+            "item": item,
+            "form": form,
+            "files": _files(chosen, item),
+            "versions": history(item, Path(settings.STORAGE_DIR)),
+        },
     )
 
 

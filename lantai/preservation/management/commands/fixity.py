@@ -30,8 +30,9 @@ from lantai.archive.models import Component, Item
 from lantai.audit.chain import record, record_many
 from lantai.cli_base import LantaiCommand
 from lantai.ingest import rollback
-from lantai.preservation import storage
+from lantai.preservation import agreement, storage
 from lantai.preservation.fixity import default_workers
+from lantai.preservation.packages import refresh_due
 from lantai.preservation.storefixity import (
     BagOutcome,
     Break,
@@ -73,6 +74,7 @@ class Command(LantaiCommand):
     def handle(self, *args, **options) -> None:
         with storage.exclusive():
             rollback.recover()
+        refresh_due()  # versions a crash or a busy worker left unwritten, before they are checked
         root = Path(settings.STORAGE_DIR)
         # Aggregate in the database: summing in Python would load every row before hashing.
         total_bytes = Component.objects.aggregate(total=Sum("size"))["total"] or 0
@@ -109,6 +111,19 @@ class Command(LantaiCommand):
         if strays:
             write_with_retry(lambda: self.record_strays(strays))
             failures += [self.failure(b) for b in strays]
+        disagreements = [p for p in agreement.check(root) if isinstance(p, agreement.Problem)]
+        if disagreements:
+            write_with_retry(lambda: self.record_disagreements(disagreements))
+            failures += [
+                {
+                    "file": p.file,
+                    "name": p.name,
+                    "problem": p.problem,
+                    "bag": p.file,
+                    "problems": [p.problem],
+                }
+                for p in disagreements
+            ]
         self.report(checked, bags, failures, options["json"])
         if failures:
             raise SystemExit(1)
@@ -191,6 +206,18 @@ class Command(LantaiCommand):
                 object_repr=stray.file,
                 outcome="failure",
                 detail={"bag": stray.bag, "error": stray.problem},
+            )
+
+    @staticmethod
+    def record_disagreements(problems: list[agreement.Problem]) -> None:
+        for problem in problems:
+            record(
+                "fixity_check",
+                object_type="preservation.packageversion",
+                object_id=problem.file[:64],
+                object_repr=problem.file,
+                outcome="failure",
+                detail={"item": problem.name, "error": problem.problem},
             )
 
     @staticmethod
