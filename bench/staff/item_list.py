@@ -44,7 +44,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    client = _setup(args.records)
+    client, superuser = _setup(args.records)
     pages = {
         "item list, first page": "/staff/items/J001/",
         "item list, year filter": "/staff/items/J001/?year=2001",
@@ -57,11 +57,13 @@ def main() -> None:
     print("| page | median ms | worst ms |")
     print("|---|---|---|")
     for name, url in pages.items():
-        times = _time(client, url, args.runs)
+        # Since issue 15 the admin shows the archival model to no role: the peer page is timed
+        # as the development superuser sees it, which is the page archivists used before.
+        times = _time(superuser if name.startswith("peer") else client, url, args.runs)
         print(f"| {name} | {statistics.median(times):.0f} | {max(times):.0f} |")
 
 
-def _setup(records: int) -> Client:
+def _setup(records: int) -> tuple[Client, Client]:
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -96,16 +98,29 @@ def _setup(records: int) -> Client:
             batch = []
     Item.objects.bulk_create(batch)
     print(f"inserted {records:,} records in {time.perf_counter() - start:.0f} s")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # What autovacuum does after a bulk load: without statistics the planner takes the
+        # fonds for 50 rows and sorts all 200 k of them for the first page (330 ms, not 110).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     user = get_user_model().objects.create_user("bench-archivist", password="x")
     assign_role(user, "archivist")
     fonds.staff.add(user)
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    superuser = get_user_model().objects.create_user(
+        "bench-superuser", password="x", is_staff=True, is_superuser=True
+    )
+    clients = []
+    for who in (user, superuser):
+        device = TOTPDevice.objects.create(user=who, name="bench", confirmed=True)
+        client = Client()
+        client.force_login(who)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        clients.append(client)
+    return clients[0], clients[1]
 
 
 def _time(client: Client, url: str, runs: int) -> list[float]:

@@ -82,7 +82,15 @@ class ItemQuerySet(models.QuerySet):
         of them but a voided batch's (``visibility.sees_whole_fonds``), asked once instead of
         per row."""
         if sees_whole_fonds(user, fonds):
-            return self.filter(held_condition(), fonds=fonds)
+            # The fonds' voided batches are few and usually none: asked first, so the list's
+            # query has no subquery at all (counting 200 k records on SQLite: 102 → 8 ms).
+            voided = list(
+                TransferBatch.objects.filter(fonds=fonds, state="voided").values_list(
+                    "pk", flat=True
+                )
+            )
+            mine = self.filter(fonds=fonds)
+            return mine.exclude(batch_id__in=voided) if voided else mine
         return self.visible_to(user).filter(fonds=fonds)
 
     def in_series(self, series: Series) -> ItemQuerySet:
@@ -188,6 +196,10 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["fonds", "open_status"]),
             models.Index(fields=["year"]),
+            # A fonds' list in 档号 order, whole or of one 年度, reads its first page straight
+            # off these (bench/staff/RESULTS.md).
+            models.Index(fields=["fonds", "ref_code"], name="item_fonds_refcode"),
+            models.Index(fields=["fonds", "year", "ref_code"], name="item_fonds_year_refcode"),
         ]
 
     def __str__(self) -> str:
