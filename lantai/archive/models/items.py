@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from lantai.archive import domains
 from lantai.archive.models.batches import TransferBatch
 from lantai.archive.models.fonds import Fonds, Series
-from lantai.archive.visibility import held_condition, item_condition, sees_whole_fonds
+from lantai.archive.visibility import item_condition, sees_whole_fonds
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
