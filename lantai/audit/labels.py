@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "review_returned": _("退回初审"),
     "audit_value_checked": _("核对取值"),
     "audit_verified": _("校验审计日志"),
+    "restored": _("从备份恢复"),
 }
 
 
