@@ -36,7 +36,7 @@ from lantai.audit.chain import record
 from lantai.audit.digests import shown
 from lantai.describing import volumes
 from lantai.describing.selection import BulkError, selection
-from lantai.preservation import packages
+from lantai.preservation import outbox as package_outbox
 from lantai.search import outbox
 
 ACTIONS = {
@@ -205,7 +205,7 @@ def apply(
             },
         )
         outbox.enqueue([c.item.pk for c in planned.changed], hides=False)
-        packages.enqueue([c.item.pk for c in planned.changed])
+        package_outbox.enqueue([c.item.pk for c in planned.changed])
     return planned
 
 

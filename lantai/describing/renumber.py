@@ -28,7 +28,7 @@ from lantai.archive.allocation import allocate
 from lantai.archive.models import Fonds, Item, RefCodeAlias
 from lantai.archive.refcode import PARTS, RefCodeError
 from lantai.audit.chain import record
-from lantai.preservation import packages
+from lantai.preservation import outbox as package_outbox
 from lantai.search import outbox
 
 # 档号 part → the Item field holding it.
@@ -132,5 +132,5 @@ def apply(user: Any, item_id: int, wanted: dict[str, str], reason: str, old_code
             },
         )
         outbox.enqueue([item.pk], hides=True)
-        packages.enqueue([item.pk])
+        package_outbox.enqueue([item.pk])
     return new_code

@@ -27,7 +27,7 @@ import re
 from django.db import IntegrityError, transaction
 
 from lantai.archive.models import Fonds, Series
-from lantai.preservation import packages
+from lantai.preservation import outbox as package_outbox
 
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,31}")
 
@@ -86,7 +86,7 @@ def rename(fonds: Fonds, series_id: int, code: str, name: str) -> Series:
         raise SchemeError(f"同一上级类别下已有类别号「{code}」，请换一个")
     series.code, series.name = code, name
     series.save()
-    packages.enqueue(series.items.values_list("pk", flat=True))  # their packages name it
+    package_outbox.enqueue(series.items.values_list("pk", flat=True))  # their packages name it
     return series
 
 

@@ -31,7 +31,7 @@ from lantai.archive.models import Fonds, Item, RefCodeCounter, Volume
 from lantai.audit.chain import record
 from lantai.describing.fields import FieldError, plain
 from lantai.describing.selection import BulkError, selection
-from lantai.preservation import packages
+from lantai.preservation import outbox as package_outbox
 
 NUMBER_WIDTH = 3  # 案卷号 as in DA/T 13's examples (001); wider once a class passes 999
 MAX_TITLE = 500
@@ -136,7 +136,7 @@ def build(user: Any, fonds: Fonds, ids: Sequence[int], title: str) -> Volume:
         )
         for position, item in enumerate(items, 1):
             Item.objects.filter(pk=item.pk).update(volume=volume, volume_position=position)
-            packages.enqueue([item.pk])
+            package_outbox.enqueue([item.pk])
         _recount(volume)
         record(
             "volume_built",
@@ -176,7 +176,7 @@ def add(user: Any, volume: Volume, codes: Sequence[str]) -> list[Item]:
         items.sort(key=lambda i: typed[i.ref_code])
         for offset, item in enumerate(items, 1):
             Item.objects.filter(pk=item.pk).update(volume=volume, volume_position=last + offset)
-            packages.enqueue([item.pk])
+            package_outbox.enqueue([item.pk])
         _recount(volume)
         record(
             "volume_items_added",
@@ -195,7 +195,7 @@ def file_into(volume: Volume, items: list[Item]) -> None:
     last = len(contents(volume))
     for offset, item in enumerate(items, 1):
         Item.objects.filter(pk=item.pk).update(volume=volume, volume_position=last + offset)
-        packages.enqueue([item.pk])
+        package_outbox.enqueue([item.pk])
     for old in Volume.objects.select_for_update().filter(pk__in=left).order_by("pk"):
         _renumber(old, [i.pk for i in contents(old)])
         _recount(old)
@@ -211,7 +211,7 @@ def remove(user: Any, volume: Volume, ids: Sequence[int]) -> int:
         if outside:
             raise VolumeError("、".join(outside[:5]) + " 不在本卷中")
         Item.objects.filter(pk__in=[i.pk for i in items]).update(volume=None, volume_position=None)
-        packages.enqueue([i.pk for i in items])
+        package_outbox.enqueue([i.pk for i in items])
         _renumber(volume, [i.pk for i in contents(volume)])
         _recount(volume)
         record(
@@ -270,7 +270,7 @@ def dissolve(user: Any, volume: Volume, reason: str) -> str:
             _records(user, volume.fonds, [i.pk for i in items])
         elif not Fonds.objects.assigned_to(user).filter(pk=volume.fonds_id).exists():
             raise VolumeError("只能撤销你所分管全宗中的案卷")
-        packages.enqueue(Item.objects.filter(volume=volume).values_list("pk", flat=True))
+        package_outbox.enqueue(Item.objects.filter(volume=volume).values_list("pk", flat=True))
         Item.objects.filter(volume=volume).update(volume=None, volume_position=None)
         code = volume.ref_code
         record(
@@ -285,7 +285,7 @@ def dissolve(user: Any, volume: Volume, reason: str) -> str:
 def _renumber(volume: Volume, ordered_ids: list[int]) -> None:
     for position, pk in enumerate(ordered_ids, 1):
         Item.objects.filter(pk=pk, volume=volume).update(volume_position=position)
-        packages.enqueue([pk])
+        package_outbox.enqueue([pk])
 
 
 def _recount(volume: Volume) -> None:

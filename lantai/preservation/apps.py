@@ -9,8 +9,8 @@ class PreservationConfig(AppConfig):
 
     def ready(self) -> None:
         from lantai.cli_base import command_finished, command_starting
-        from lantai.preservation import packages
+        from lantai.preservation import outbox
 
-        packages.connect()
-        command_starting.connect(packages.command_starting, dispatch_uid="lantai.packages.start")
-        command_finished.connect(packages.command_finished, dispatch_uid="lantai.packages.end")
+        outbox.connect()
+        command_starting.connect(outbox.command_starting, dispatch_uid="lantai.packages.start")
+        command_finished.connect(outbox.command_finished, dispatch_uid="lantai.packages.end")

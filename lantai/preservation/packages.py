@@ -40,8 +40,6 @@ from lantai.preservation.aip import remove_partial
 from lantai.preservation.durable import remove_tree
 from lantai.preservation.models import PackageOutbox, PackageVersion
 
-_defer_to_exit = False
-
 # PREMIS 3 event types (id.loc.gov/vocabulary/preservation/eventType) of the audit actions.
 EVENT_TYPES = {
     "review_decision": "policy assignment",
@@ -86,28 +84,6 @@ def first_version(
         metadata_sha256=aip.metadata_sha256,
         state_sha256=digest(state_of(item, components)),
     )
-
-
-def enqueue(item_ids: Iterable[int]) -> None:
-    rows = [PackageOutbox(item_id=pk) for pk in item_ids]
-    if rows:
-        PackageOutbox.objects.bulk_create(rows, batch_size=1000)
-        _schedule()
-
-
-def _schedule() -> None:
-    if _defer_to_exit:
-        return
-    pending = transaction.get_connection().run_on_commit
-    if any(callback is _enqueue_task for _, callback, _ in pending):
-        return
-    transaction.on_commit(_enqueue_task)
-
-
-def _enqueue_task() -> None:
-    from lantai.preservation.tasks import refresh_packages
-
-    refresh_packages.enqueue()
 
 
 def refresh_due(limit: int = 500) -> int:
@@ -244,34 +220,3 @@ def _events_since(item: Item, seq: int) -> tuple[list[dict[str, str]], int]:
             }
         )
     return events, last
-
-
-# Signals: any saved record or new file may change the state (the state decides, see above).
-
-
-def _item_saved(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None:
-    if not raw:
-        enqueue([instance.pk])
-
-
-def _component_saved(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None:
-    if not raw:
-        enqueue([instance.item_id])
-
-
-def connect() -> None:
-    from django.db.models.signals import post_save
-
-    post_save.connect(_item_saved, sender=Item, dispatch_uid="lantai_packages_item")
-    post_save.connect(_component_saved, sender=Component, dispatch_uid="lantai_packages_file")
-
-
-def command_starting(sender: Any, short_lived: bool, **_: Any) -> None:
-    global _defer_to_exit
-    if short_lived:
-        _defer_to_exit = True
-
-
-def command_finished(sender: Any, short_lived: bool, **_: Any) -> None:
-    if short_lived and PackageOutbox.objects.exists():
-        refresh_due()

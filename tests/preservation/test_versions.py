@@ -18,7 +18,7 @@ from lantai.archive.description import description_of
 from lantai.archive.models import Item
 from lantai.audit.context import acting_as
 from lantai.ingest.batch import ingest
-from lantai.preservation import packages, versions
+from lantai.preservation import outbox, packages, versions
 from lantai.preservation.agreement import Problem, check
 from lantai.preservation.models import PackageOutbox, PackageVersion
 from tests.factories import make_item
@@ -152,7 +152,7 @@ def test_a_version_left_by_a_crash_before_commit_is_written_again(received, sett
     (orphan / "half-written").write_text("x")
     with transaction.atomic():  # the re-run: its task drains the outbox after the commit
         Item.objects.filter(pk=received.pk).update(title="崩溃前的修改")
-        packages.enqueue([received.pk])
+        outbox.enqueue([received.pk])
     assert packages.refresh_due() == 0  # nothing left for a later run
     assert not (orphan / "half-written").exists()
     assert PackageVersion.objects.filter(item=received).count() == 2

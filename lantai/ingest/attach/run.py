@@ -62,7 +62,8 @@ from lantai.ingest.checks import (
 from lantai.ingest.records import build_components, extracted_chunks
 from lantai.ingest.report import IngestReport
 from lantai.ingest.sources import zip as zip_source
-from lantai.preservation import packages, storage
+from lantai.preservation import outbox as package_outbox
+from lantai.preservation import storage
 from lantai.preservation.aip import AipBatch, BagOptions
 from lantai.preservation.premis import check_events
 from lantai.search import outbox
@@ -346,7 +347,7 @@ def _commit(fields: dict, results: list[CheckResult], written: Iterable[tuple]) 
                 Item.objects.filter(pk=item.pk).update(**{f: getattr(item, f) for f in changed})
             entries.append((item, {"batch": batch.code, "files": [f.name for f in aip.originals]}))
         outbox.enqueue([item.pk for item, *_ in written], hides=False)
-        packages.enqueue([item.pk for item, *_ in written])
+        package_outbox.enqueue([item.pk for item, *_ in written])
         record_many("attach", entries)
         record(
             "attach_accepted",

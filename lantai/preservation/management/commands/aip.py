@@ -18,7 +18,8 @@ from django.core.management.base import CommandError
 from lantai.archive.models import Item, RefCodeAlias
 from lantai.archive.refcode import normalise
 from lantai.cli_base import LantaiCommand
-from lantai.preservation.packages import enqueue, history, refresh_due
+from lantai.preservation.outbox import enqueue
+from lantai.preservation.packages import history, refresh_due
 
 
 class Command(LantaiCommand):
