@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 from lantai.archive.refcode import DEFAULT_GRAMMAR, Grammar
+from lantai.preservation.registry import PRESERVATION_FORMATS
 from lantai.sip.submission import Submission
 
 PROPERTIES = {"1": "真实性", "2": "完整性", "3": "可用性", "4": "安全性"}
@@ -75,10 +76,9 @@ NAMES = {
 VIRUS_ITEMS = frozenset({"4-1", "4-2"})
 MAX_LISTED = 20
 
-# GB/T 18894-2016 archival formats accepted by default (keys from ``formats.identify``).
-DEFAULT_ALLOWED_FORMATS = frozenset(
-    {"ofd", "pdf", "tiff", "jpeg", "wav", "mp3", "mp4", "html", "txt"}
-)
+# GB/T 18894-2016 archival formats accepted by default (keys from ``formats.identify``): the
+# format registry's preservation formats, so ingest and the holdings report agree.
+DEFAULT_ALLOWED_FORMATS = PRESERVATION_FORMATS
 # Mandatory fields per 门类 (2-4); ``*`` applies to every other category.
 DEFAULT_MANDATORY = {
     "WY": ("title", "url", "capture_date"),
