@@ -39,8 +39,8 @@ class Problem:
     problem: str
 
 
-def check(root: Path) -> Iterator[Problem | int]:
-    """Problems, interleaved with the number of records checked so far (for progress)."""
+def check(root: Path) -> Iterator[Problem]:
+    """Every problem of every record's versions, then the unregistered version bags."""
     last, registered = 0, set[str]()
     while True:
         items = list(
@@ -56,7 +56,6 @@ def check(root: Path) -> Iterator[Problem | int]:
             chain = sorted(item.package_versions.all(), key=lambda v: v.number)
             registered.update(v.path for v in chain)
             yield from _check_item(root, item, chain)
-        yield len(items)
     yield from _strays(root, registered)
 
 

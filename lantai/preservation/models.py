@@ -23,7 +23,6 @@ class PackageVersion(models.Model):
     metadata_sha256 = models.CharField(_("元数据摘要"), max_length=64, blank=True)
     state_sha256 = models.CharField(_("状态摘要"), max_length=64, blank=True)
     audit_seq = models.BigIntegerField(_("审计序号"), default=0)
-    events = models.JSONField(_("保存事件"), default=list, blank=True)
     created_at = models.DateTimeField(_("写入时间"), auto_now_add=True)
 
     class Meta:

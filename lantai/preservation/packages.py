@@ -32,7 +32,7 @@ from django.db import transaction
 
 from lantai import faultpoints
 from lantai.archive.description import description_of, digest
-from lantai.archive.models import Component, Item
+from lantai.archive.models import Component, Item, TransferBatch
 from lantai.audit.labels import action_label
 from lantai.audit.models import AuditEvent
 from lantai.preservation import premis, versions
@@ -167,13 +167,10 @@ def refresh(item_id: int) -> PackageVersion | None:
             metadata_sha256=metadata_sha256,
             state_sha256=state_sha256,
             audit_seq=seq,
-            events=[e["eventType"] for e in events],
         )
 
 
 def _receiving(batch_id: int) -> bool:
-    from lantai.archive.models import TransferBatch
-
     return TransferBatch.objects.filter(pk=batch_id, state="receiving").exists()
 
 

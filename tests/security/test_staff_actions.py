@@ -21,35 +21,13 @@ from lantai.archive.models import Fonds, Item, Series, TransferBatch, Volume
 from lantai.audit.context import acting_as
 from lantai.describing import bulk, renumber, volumes
 from tests.factories import make_item, make_personas, verified_login
+from tests.portal.staff.test_register_paper import PAPER as REGISTERED
+from tests.security.test_staff_pages import PERSONAS, _sign_in
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = (
-    "archivist_a",
-    "archivist_b",
-    "reviewer_a",
-    "reviewer_b",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-    "public",
-    "anonymous",
-)
-PAPER = {
-    "category": "WS",
-    "year": "1985",
-    "retention": "Y",
-    "org_code": "bgs",
-    "title": "关于成立兰台区防汛指挥部的通知",
-    "creator": "兰台区人民政府办公室",
-    "date": "1985年6月3日",
-    "doc_number": "",
-    "pages": "2",
-    "carrier": "paper",
-    "topics": "",
-    "persons": "",
-    "description": "",
-}
+# A paper record as the registration page's own tests register it (personas: the pages matrix).
+PAPER = {**REGISTERED, "doc_number": "", "topics": ""}
 
 
 @pytest.fixture
@@ -196,16 +174,6 @@ def _state() -> list[Any]:
         list(Fonds.objects.order_by("pk").values()),
         list(TransferBatch.objects.order_by("pk").values()),
     ]
-
-
-def _sign_in(client, world, persona: str) -> None:
-    if persona == "anonymous":
-        return
-    user = world["users"][persona]
-    if persona == "public":
-        client.force_login(user)
-    else:
-        verified_login(client, user)
 
 
 def _may(persona: str, role: str) -> bool:

@@ -35,7 +35,6 @@ class Migration(migrations.Migration):
                 ('metadata_sha256', models.CharField(blank=True, max_length=64, verbose_name='元数据摘要')),
                 ('state_sha256', models.CharField(blank=True, max_length=64, verbose_name='状态摘要')),
                 ('audit_seq', models.BigIntegerField(default=0, verbose_name='审计序号')),
-                ('events', models.JSONField(blank=True, default=list, verbose_name='保存事件')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='写入时间')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='package_versions', to='archive.item', verbose_name='档案')),
             ],

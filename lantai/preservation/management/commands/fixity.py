@@ -111,7 +111,7 @@ class Command(LantaiCommand):
         if strays:
             write_with_retry(lambda: self.record_strays(strays))
             failures += [self.failure(b) for b in strays]
-        disagreements = [p for p in agreement.check(root) if isinstance(p, agreement.Problem)]
+        disagreements = list(agreement.check(root))
         if disagreements:
             write_with_retry(lambda: self.record_disagreements(disagreements))
             failures += [
@@ -198,27 +198,16 @@ class Command(LantaiCommand):
 
     @staticmethod
     def record_strays(strays: list[Break]) -> None:
-        for stray in strays:
-            record(
-                "fixity_check",
-                object_type="ingest.aip",
-                object_id=stray.file[:64],
-                object_repr=stray.file,
-                outcome="failure",
-                detail={"bag": stray.bag, "error": stray.problem},
-            )
+        _record_failures(
+            "ingest.aip", [(b.file, {"bag": b.bag, "error": b.problem}) for b in strays]
+        )
 
     @staticmethod
     def record_disagreements(problems: list[agreement.Problem]) -> None:
-        for problem in problems:
-            record(
-                "fixity_check",
-                object_type="preservation.packageversion",
-                object_id=problem.file[:64],
-                object_repr=problem.file,
-                outcome="failure",
-                detail={"item": problem.name, "error": problem.problem},
-            )
+        _record_failures(
+            "preservation.packageversion",
+            [(p.file, {"item": p.name, "error": p.problem}) for p in problems],
+        )
 
     @staticmethod
     def component_failure(result: Checked[Component], bag: str) -> Failure:
@@ -258,3 +247,16 @@ class Command(LantaiCommand):
             self.stderr.write(f"不符：{failure['file']}（{failure['name']}）— {failure['problem']}")
         verdict = "全部一致" if not failures else f"{len(failures)} 处不符"
         self.stdout.write(f"已校验 {bags} 个包、{checked} 个文件：{verdict}")
+
+
+def _record_failures(object_type: str, failures: list[tuple[str, dict]]) -> None:
+    """One failed ``fixity_check`` event per stored path that no Component stands for."""
+    for path, detail in failures:
+        record(
+            "fixity_check",
+            object_type=object_type,
+            object_id=path[:64],
+            object_repr=path,
+            outcome="failure",
+            detail=detail,
+        )
